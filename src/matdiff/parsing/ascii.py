@@ -1,0 +1,103 @@
+"""The ASCII grammar (``ascii.lark``) and its transformer into the syntax tree.
+
+Lark parses with LALR and keeps positions; the transformer turns each rule into a
+:class:`~matdiff.ir.syntax.Syn` carrying its span, and the operator's own span for binary
+operators, so shape errors can put the caret under the ``*`` that failed.  Lark's errors
+become :class:`ParseError` with a caret and what was expected there.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+
+from lark import Lark, Token, Transformer, v_args
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, VisitError
+
+from ..errors import MatdiffError, ParseError
+from ..ir.syntax import Syn
+from .brackets import check_brackets
+from .expected import describe_expected
+
+__all__ = ["parse_ascii"]
+
+_GRAMMAR = resources.files(__package__).joinpath("ascii.lark").read_text()
+_PARSER = Lark(_GRAMMAR, parser="lalr", propagate_positions=True, maybe_placeholders=False)
+
+
+def _span(meta_or_token) -> tuple[int, int]:
+    if isinstance(meta_or_token, Token):
+        return (meta_or_token.start_pos, meta_or_token.end_pos)
+    return (meta_or_token.start_pos, meta_or_token.end_pos)
+
+
+@v_args(meta=True, inline=True)
+class _ToSyntax(Transformer):
+    def number(self, meta, tok):
+        return Syn("number", (), float(tok), _span(tok))
+
+    def name(self, meta, tok):
+        return Syn("name", (), str(tok), _span(tok))
+
+    def call(self, meta, name, *args):
+        return Syn("call", tuple(a for a in args if a is not None), str(name), _span(meta))
+
+    def norm(self, meta, bar1, arg, bar2, sub=None):
+        kind = "1" if sub is not None and str(sub) == "_1" else "2"
+        return Syn("norm", (arg,), kind, _span(meta))
+
+    def _binary(kind):
+        def rule(self, meta, left, op, right):
+            return Syn(kind, (left, right), _span(op), _span(meta))
+        return rule
+
+    add = _binary("add")
+    sub = _binary("sub")
+    mul = _binary("mul")
+    hadamard = _binary("hadamard")
+    ediv = _binary("ediv")
+    div = _binary("div")
+    pow = _binary("pow")
+    epow = _binary("epow")
+
+    def neg(self, meta, op, arg):
+        return Syn("neg", (arg,), None, _span(meta))
+
+    def pos(self, meta, op, arg):
+        return arg
+
+    def transpose(self, meta, arg, op):
+        return Syn("transpose", (arg,), _span(op), _span(meta))
+
+
+def parse_ascii(text: str) -> Syn:
+    """The syntax tree of an ASCII expression, or :class:`ParseError`."""
+    if not text.strip():
+        raise ParseError("the expression is empty", text, ((0, 1),))
+    check_brackets(text, (("(", ")"),))
+    try:
+        tree = _PARSER.parse(text)
+    except UnexpectedCharacters as e:
+        ch = text[e.pos_in_stream]
+        raise ParseError(f"unexpected character {ch!r}", text,
+                         ((e.pos_in_stream, e.pos_in_stream + 1),)) from None
+    except UnexpectedEOF as e:
+        raise ParseError("the expression ends too soon: " + describe_expected(e.expected),
+                         text, ((len(text), len(text) + 1),)) from None
+    except UnexpectedInput as e:
+        tok = getattr(e, "token", None)
+        if tok is None or tok.type == "$END":
+            pos = len(text)
+            msg = "the expression ends too soon: "
+        else:
+            pos = tok.start_pos
+            msg = f"unexpected {str(tok)!r}: "
+        expected = getattr(e, "expected", None) or getattr(e, "accepts", None) or set()
+        raise ParseError(msg + describe_expected(expected), text,
+                         ((pos, pos + max(1, len(str(tok or ""))) if tok else pos + 1),)) \
+            from None
+    try:
+        return _ToSyntax().transform(tree)
+    except VisitError as e:
+        if isinstance(e.orig_exc, MatdiffError):
+            raise e.orig_exc from None
+        raise

@@ -1,0 +1,26 @@
+"""Bracket balance, checked before parsing so the caret lands on the bracket at fault."""
+
+from __future__ import annotations
+
+from ..errors import ParseError
+
+__all__ = ["check_brackets"]
+
+
+def check_brackets(text: str, pairs: tuple[tuple[str, str], ...]) -> None:
+    """Raise :class:`ParseError` at the first unmatched closing or unclosed opening bracket."""
+    closers = {close: open_ for open_, close in pairs}
+    openers = {open_ for open_, _ in pairs}
+    stack: list[tuple[str, int]] = []
+    for i, ch in enumerate(text):
+        if ch in openers:
+            stack.append((ch, i))
+        elif ch in closers:
+            if not stack or stack[-1][0] != closers[ch]:
+                raise ParseError(f"unbalanced parentheses: this {ch!r} closes nothing", text,
+                                 ((i, i + 1),))
+            stack.pop()
+    if stack:
+        ch, i = stack[-1]
+        raise ParseError(f"unbalanced parentheses: this {ch!r} is never closed", text,
+                         ((i, i + 1),))

@@ -1,0 +1,6 @@
+"""Shape inference: the type checker over symbolic dimensions."""
+
+from .infer import Typed, infer
+from .naming import KINDS, kind_by_convention
+
+__all__ = ["Typed", "infer", "KINDS", "kind_by_convention"]

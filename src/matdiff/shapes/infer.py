@@ -1,0 +1,429 @@
+"""Shape inference over the syntax tree, by unification of symbolic dimensions.
+
+Ranks are known bottom-up (a name's kind fixes its rank), sizes are not: every unknown size is
+a fresh dimension variable, and the shape rules of :mod:`matdiff.ir.shape_rules` state
+equalities between sizes that a union-find solves over the whole expression.  A conflict
+raises :class:`ShapeError` naming both operands, their shapes so far and their places.
+
+Only after every constraint is solved are the unknown sizes given names (``m``, ``n``, ``p`` …
+in order of appearance, avoiding declared names) and the IR built, so every node is interned
+with its final shape.  Fresh sizes never unify with a literal 1: a vector is a column of
+unknown length, never silently a 1×1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import ArgumentError, ParseError, ShapeError, UnsupportedError
+from ..ir import Node, Op, build, dims as dimmod
+from ..ir.nodes import ELEMENTWISE_FUNCS
+from ..ir.shape_rules import SHAPE_RULES
+from ..ir.syntax import Syn
+from .naming import KINDS, kind_by_convention
+
+__all__ = ["Typed", "infer", "FUNCTIONS"]
+
+_UNARY_OPS = {
+    "tr": Op.TRACE, "det": Op.DET, "logdet": Op.LOGDET, "inv": Op.INV, "vec": Op.VEC,
+    "sum": Op.SUM, "norm2": Op.NORM2, "norm1": Op.NORM1, "logsumexp": Op.LOGSUMEXP,
+    "softmax": Op.SOFTMAX,
+}
+_LATER = ("expm", "logm", "sqrtm")
+FUNCTIONS = frozenset({*_UNARY_OPS, *ELEMENTWISE_FUNCS, "diag", "kron", "eye", "vector",
+                       "matrix", *_LATER})
+_NAMES = "m n p q r s t k l u v w a b c d e f g h i j".split()
+
+
+class _DVar:
+    """An unknown dimension."""
+
+    __slots__ = ("serial",)
+
+    def __init__(self, serial: int):
+        self.serial = serial
+
+    def __repr__(self) -> str:
+        return f"?{self.serial}"
+
+
+@dataclass(frozen=True)
+class _Prod:
+    """A product of dimension terms not yet known (the length of vec(A))."""
+
+    factors: tuple
+
+
+@dataclass
+class _T:
+    """A typed syntax node: the op is decided, sizes may still be unknown."""
+
+    op: Op
+    args: list
+    attrs: tuple
+    shape: tuple
+    span: tuple[int, int]
+    name: str = ""
+
+
+@dataclass
+class Typed:
+    """The result of inference: the IR root, the variables and the dimension names."""
+
+    node: Node
+    text: str
+    variables: dict[str, Node] = field(default_factory=dict)
+    order: list[str] = field(default_factory=list)
+    wrt: str | None = None
+
+
+class _Solver:
+    """Union-find over dimension terms: declared names and integers are rigid."""
+
+    def __init__(self):
+        self.parent: dict[Any, Any] = {}
+        self.serial = 0
+        self.first_seen: list[_DVar] = []
+
+    def fresh(self) -> _DVar:
+        self.serial += 1
+        v = _DVar(self.serial)
+        self.first_seen.append(v)
+        return v
+
+    def find(self, t):
+        if isinstance(t, _Prod):
+            return _Prod(tuple(self.find(f) for f in t.factors))
+        while isinstance(t, _DVar) and t in self.parent:
+            t = self.parent[t]
+        return t
+
+    def union(self, a, b) -> bool:
+        a, b = self.find(a), self.find(b)
+        if a is b or (not isinstance(a, _DVar) and a == b):
+            return True
+        if isinstance(b, _DVar) and not isinstance(a, _DVar):
+            a, b = b, a
+        if isinstance(a, _DVar):
+            if b == 1 or (isinstance(b, _Prod) and a in b.factors):
+                return False
+            self.parent[a] = b
+            return True
+        if isinstance(a, _Prod) and isinstance(b, _Prod) and len(a.factors) == len(b.factors):
+            return all(self.union(x, y) for x, y in zip(a.factors, b.factors))
+        if isinstance(a, _Prod) or isinstance(b, _Prod):
+            ra, rb = self.resolve(a, {}), self.resolve(b, {})
+            return ra == rb
+        return False
+
+    def resolve(self, t, names: dict) -> dimmod.Dim:
+        t = self.find(t)
+        if isinstance(t, _Prod):
+            return dimmod.dim_mul(*(self.resolve(f, names) for f in t.factors))
+        if isinstance(t, _DVar):
+            return names.get(t, f"?{t.serial}")
+        return t
+
+    def names(self, taken: set[str]) -> dict:
+        """Readable names for the unknown sizes still free, in order of appearance."""
+        out: dict = {}
+        pool = [n for n in _NAMES if n not in taken]
+        extra = 0
+        for v in self.first_seen:
+            root = self.find(v)
+            if not isinstance(root, _DVar) or root in out:
+                continue
+            if pool:
+                out[root] = pool.pop(0)
+            else:
+                extra += 1
+                out[root] = f"n{extra}"
+        return out
+
+
+class _Site:
+    """The unifier the shape rules see while one syntax node is checked."""
+
+    def __init__(self, inf: _Inference, node: _T | None, args: list[_T], op_span):
+        self.inf, self.node, self.args, self.op_span = inf, node, args, op_span
+
+    def prod(self, *dims):
+        return _Prod(tuple(dims))
+
+    def dim(self, a, b, i, j, reason):
+        if not self.inf.solver.union(a, b):
+            self.fail(reason, i, j, a, b)
+        return self.inf.solver.find(a)
+
+    def fail(self, reason, i, j=-1, a=None, b=None):
+        inf = self.inf
+        names = inf.solver.names(inf.taken)
+
+        def describe(k: int) -> str:
+            if not 0 <= k < len(self.args):
+                return "it"
+            t = self.args[k]
+            shape = tuple(inf.solver.resolve(d, names) for d in t.shape)
+            snippet = inf.text[t.span[0]:t.span[1]].strip() or "the operand"
+            if len(snippet) > 40:
+                snippet = snippet[:37] + "..."
+            return f"{snippet} ({dimmod.shape_str(shape)})"
+
+        msg = reason.replace("{L}", describe(i)).replace("{R}", describe(j))
+        if a is not None:
+            msg = msg.replace("{a}", str(inf.solver.resolve(a, names)))
+            msg = msg.replace("{b}", str(inf.solver.resolve(b, names)))
+        marks = [self.op_span] if self.op_span else []
+        for k in (i, j):
+            if 0 <= k < len(self.args) and self.args[k].span not in marks:
+                marks.append(self.args[k].span)
+        raise ShapeError(msg, inf.text, tuple(marks))
+
+
+class _Inference:
+    def __init__(self, text: str, declared: dict):
+        self.text = text
+        self.solver = _Solver()
+        self.declared = declared
+        self.var_shapes: dict[str, tuple] = {}
+        self.var_kinds: dict[str, str] = {}
+        self.var_spans: dict[str, tuple[int, int]] = {}
+        self.order: list[str] = []
+        self.taken = {d for spec in declared.values() if isinstance(spec, (tuple, list))
+                      for d in spec if isinstance(d, str)}
+
+    # -- helpers -------------------------------------------------------------------------
+    def typed(self, op: Op, args: list[_T], attrs: tuple, syn: Syn, op_span=None) -> _T:
+        site = _Site(self, None, args, op_span)
+        shape = SHAPE_RULES[op]([a.shape for a in args], attrs, site)
+        return _T(op, args, attrs, tuple(shape), syn.span)
+
+    def error(self, cls, msg: str, *spans) -> Exception:
+        return cls(msg, self.text, tuple(s for s in spans if s))
+
+    # -- variables -----------------------------------------------------------------------
+    def variable(self, syn: Syn) -> _T:
+        name = syn.value
+        if name not in self.var_shapes:
+            self.var_shapes[name], self.var_kinds[name] = self.declare(name, syn)
+            self.var_spans[name] = syn.span
+            self.order.append(name)
+        return _T(Op.VAR, [], (name, self.var_kinds[name]), self.var_shapes[name], syn.span,
+                  name)
+
+    def declare(self, name: str, syn: Syn) -> tuple[tuple, str]:
+        spec = self.declared.get(name, None)
+        if spec is None:
+            spec = kind_by_convention(name)
+        if isinstance(spec, str):
+            if spec not in KINDS:
+                raise ArgumentError(
+                    f"unknown kind {spec!r} for {name}: use one of {', '.join(KINDS)} "
+                    "or a shape tuple")
+            fresh = self.solver.fresh
+            if spec == "scalar":
+                return (), ""
+            if spec == "vector":
+                return (fresh(),), ""
+            if spec == "matrix":
+                return (fresh(), fresh()), ""
+            n = fresh()
+            return (n, n), spec
+        shape = tuple(spec)
+        for d in shape:
+            if not (isinstance(d, str) and d.isidentifier()) and not (
+                    isinstance(d, int) and not isinstance(d, bool) and d > 0):
+                raise ArgumentError(
+                    f"bad dimension {d!r} in the shape of {name}: use names or positive "
+                    "integers")
+        return shape, ""
+
+    # -- the walk ------------------------------------------------------------------------
+    def visit(self, syn: Syn) -> _T:
+        method = getattr(self, "k_" + syn.kind)
+        return method(syn)
+
+    def k_number(self, syn):
+        return _T(Op.CONST, [], (float(syn.value),), (), syn.span)
+
+    def k_name(self, syn):
+        if syn.value == "eye":
+            n = self.solver.fresh()
+            return _T(Op.EYE, [], (), (n, n), syn.span)
+        if syn.value in FUNCTIONS:
+            raise self.error(ParseError, f"{syn.value} is a function: write {syn.value}(...)",
+                             syn.span)
+        return self.variable(syn)
+
+    def k_add(self, syn):
+        return self.typed(Op.ADD, [self.visit(a) for a in syn.args], (), syn, syn.value)
+
+    def k_sub(self, syn):
+        left, right = (self.visit(a) for a in syn.args)
+        negated = _T(Op.NEG, [right], (), right.shape, right.span)
+        return self.typed(Op.ADD, [left, negated], (), syn, syn.value)
+
+    def k_neg(self, syn):
+        (a,) = (self.visit(x) for x in syn.args)
+        return _T(Op.NEG, [a], (), a.shape, syn.span)
+
+    def k_mul(self, syn):
+        a, b = (self.visit(x) for x in syn.args)
+        if not a.shape:
+            return self.typed(Op.SCALE, [a, b], (), syn, syn.value)
+        if not b.shape:
+            return self.typed(Op.SCALE, [b, a], (), syn, syn.value)
+        return self.typed(Op.MATMUL, [a, b], (), syn, syn.value)
+
+    def k_hadamard(self, syn):
+        a, b = (self.visit(x) for x in syn.args)
+        if not a.shape or not b.shape:
+            return self.k_mul(syn)
+        return self.typed(Op.HADAMARD, [a, b], (), syn, syn.value)
+
+    def k_kron(self, syn):
+        a, b = (self.visit(x) for x in syn.args)
+        return self.typed(Op.KRON, [a, b], (), syn, syn.value)
+
+    def k_inner(self, syn):
+        a, b = (self.visit(x) for x in syn.args)
+        prod = self.typed(Op.HADAMARD, [a, b], (), syn, syn.value)
+        return _T(Op.SUM, [prod], (), (), syn.span)
+
+    def k_ediv(self, syn):
+        a, b = (self.visit(x) for x in syn.args)
+        return self.typed(Op.DIV, [a, b], (), syn, syn.value)
+
+    def k_div(self, syn):
+        a, b = (self.visit(x) for x in syn.args)
+        if b.shape:
+            raise self.error(
+                ShapeError, "cannot divide by a matrix or vector: use ./ for an element-wise "
+                "quotient or inv(...) for an inverse", syn.value, b.span)
+        return self.typed(Op.DIV, [a, b], (), syn, syn.value)
+
+    def k_epow(self, syn):
+        a, b = (self.visit(x) for x in syn.args)
+        return self.typed(Op.POW, [a, b], (), syn, syn.value)
+
+    def k_pow(self, syn):
+        a, b = (self.visit(x) for x in syn.args)
+        if not a.shape:
+            return self.typed(Op.POW, [a, b], (), syn, syn.value)
+        if len(a.shape) == 1:
+            raise self.error(
+                ShapeError, "a vector has no matrix power: use .^ for an element-wise power "
+                "or norm2(x)^2 for the squared norm", syn.value, a.span)
+        k = _integer_literal(syn.args[1])
+        if k is None:
+            raise self.error(UnsupportedError,
+                             "a matrix power needs an integer exponent (A^2, A^-1)",
+                             syn.args[1].span)
+        if k == -1:
+            return self.typed(Op.INV, [a], (), syn, syn.value)
+        return self.typed(Op.MATPOW, [a], (k,), syn, syn.value)
+
+    def k_transpose(self, syn):
+        (a,) = (self.visit(x) for x in syn.args)
+        return self.typed(Op.TRANSPOSE, [a], (), syn)
+
+    def k_norm(self, syn):
+        (a,) = (self.visit(x) for x in syn.args)
+        return _T(Op.NORM1 if syn.value == "1" else Op.NORM2, [a], (), (), syn.span)
+
+    def k_call(self, syn):
+        name = syn.value
+        if name not in FUNCTIONS:
+            raise self.error(ParseError, f"{name} is not a known function",
+                             (syn.span[0], syn.span[0] + len(name)))
+        if name in _LATER:
+            raise self.error(UnsupportedError,
+                             f"{name} (a matrix function) is not supported yet",
+                             (syn.span[0], syn.span[0] + len(name)))
+        if name in ("eye", "vector", "matrix"):
+            return self.constant_array(syn)
+        want = 2 if name == "kron" else 1
+        if len(syn.args) != want:
+            raise self.error(ParseError, f"{name} takes {want} argument"
+                             f"{'s' if want > 1 else ''}, got {len(syn.args)}", syn.span)
+        args = [self.visit(a) for a in syn.args]
+        if name == "kron":
+            return self.typed(Op.KRON, args, (), syn)
+        if name == "diag":
+            op = Op.DIAGM if len(args[0].shape) == 1 else Op.DIAGV
+            return self.typed(op, args, (), syn)
+        if name in ELEMENTWISE_FUNCS:
+            return _T(Op.FUNC, args, (name,), args[0].shape, syn.span)
+        return self.typed(_UNARY_OPS[name], args, (), syn)
+
+    def constant_array(self, syn: Syn) -> _T:
+        name, fresh = syn.value, self.solver.fresh
+        if name == "eye":
+            if len(syn.args) > 1:
+                raise self.error(ParseError, "eye takes at most one argument (its size)",
+                                 syn.span)
+            n = fresh()
+            if syn.args:
+                size = _integer_literal(syn.args[0])
+                if size is None or size <= 0:
+                    raise self.error(ParseError, "the size of eye(...) must be a positive "
+                                     "integer", syn.args[0].span)
+                n = size
+            return _T(Op.EYE, [], (), (n, n), syn.span)
+        if len(syn.args) != 1 or _number_literal(syn.args[0]) is None:
+            raise self.error(ParseError, f"{name}(c) takes one number, the fill value",
+                             syn.span)
+        value = _number_literal(syn.args[0])
+        shape = (fresh(),) if name == "vector" else (fresh(), fresh())
+        return _T(Op.FILL, [], (value,), shape, syn.span)
+
+    # -- building the IR -----------------------------------------------------------------
+    def build(self, root: _T) -> Typed:
+        names = self.solver.names(self.taken | set(self.order))
+        memo: dict[int, Node] = {}
+        variables: dict[str, Node] = {}
+
+        def shape_of(t: _T):
+            return tuple(self.solver.resolve(d, names) for d in t.shape)
+
+        def make(t: _T) -> Node:
+            if id(t) in memo:
+                return memo[id(t)]
+            if t.op is Op.VAR:
+                node = build.var(t.name, shape_of(t), t.attrs[1], span=t.span)
+                variables[t.name] = node
+            elif t.op in (Op.CONST,):
+                node = build.const(t.attrs[0], span=t.span)
+            elif t.op in (Op.EYE, Op.FILL):
+                node = build.construct(t.op, (), t.attrs, span=t.span, leaf_shape=shape_of(t))
+            else:
+                node = build.construct(t.op, tuple(make(a) for a in t.args), t.attrs,
+                                       span=t.span)
+            memo[id(t)] = node
+            return node
+
+        node = make(root)
+        return Typed(node, self.text, variables, list(self.order))
+
+
+def _number_literal(syn: Syn) -> float | None:
+    if syn.kind == "number":
+        return float(syn.value)
+    if syn.kind == "neg" and syn.args[0].kind == "number":
+        return -float(syn.args[0].value)
+    return None
+
+
+def _integer_literal(syn: Syn) -> int | None:
+    value = _number_literal(syn)
+    if value is None or value != int(value):
+        return None
+    return int(value)
+
+
+def infer(syn: Syn, text: str, declared: dict | None = None) -> Typed:
+    """Check the shapes of a parsed expression and build its IR."""
+    inf = _Inference(text, dict(declared or {}))
+    root = inf.visit(syn)
+    return inf.build(root)
