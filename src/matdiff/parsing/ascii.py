@@ -41,6 +41,9 @@ class _ToSyntax(Transformer):
     def call(self, meta, name, *args):
         return Syn("call", tuple(a for a in args if a is not None), str(name), _span(meta))
 
+    def group(self, meta, inner):
+        return Syn("group", (inner,), None, _span(meta))
+
     def norm(self, meta, bar1, arg, bar2, sub=None):
         kind = "1" if sub is not None and str(sub) == "_1" else "2"
         return Syn("norm", (arg,), kind, _span(meta))

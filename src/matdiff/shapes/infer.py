@@ -256,16 +256,30 @@ class _Inference:
                              syn.span)
         return self.variable(syn)
 
+    def k_group(self, syn):
+        return self.visit(syn.args[0])
+
     def k_add(self, syn):
-        return self.typed(Op.ADD, [self.visit(a) for a in syn.args], (), syn, syn.value)
+        return self.sum(syn, self.visit(syn.args[1]))
 
     def k_sub(self, syn):
-        left, right = (self.visit(a) for a in syn.args)
-        negated = _T(Op.NEG, [right], (), right.shape, right.span)
-        return self.typed(Op.ADD, [left, negated], (), syn, syn.value)
+        right = self.visit(syn.args[1])
+        if right.op is Op.CONST and syn.args[1].kind == "number":
+            return self.sum(syn, _T(Op.CONST, [], (-right.attrs[0],), (), right.span))
+        return self.sum(syn, _T(Op.NEG, [right], (), right.shape, right.span))
+
+    def sum(self, syn, right: _T) -> _T:
+        """A flat sum: ``a + b - c`` is one sum of three terms (parentheses keep nesting)."""
+        left = self.visit(syn.args[0])
+        terms = [left]
+        if left.op is Op.ADD and syn.args[0].kind in ("add", "sub"):
+            terms = list(left.args)
+        return self.typed(Op.ADD, terms + [right], (), syn, syn.value)
 
     def k_neg(self, syn):
         (a,) = (self.visit(x) for x in syn.args)
+        if syn.args[0].kind == "number":
+            return _T(Op.CONST, [], (-a.attrs[0],), (), syn.span)
         return _T(Op.NEG, [a], (), a.shape, syn.span)
 
     def k_mul(self, syn):

@@ -1,0 +1,15 @@
+"""matdiff: symbolic matrix and tensor calculus.
+
+>>> import matdiff as md
+>>> str(md.derivative("0.5*norm2(D*W - X)^2", wrt="W"))
+"D'*(D*W - X)"
+"""
+
+from .api import Derivative, Expression, check, derivative, parse
+from .errors import ArgumentError, MatdiffError, ParseError, ShapeError, UnsupportedError
+
+__all__ = [
+    "Derivative", "Expression", "check", "derivative", "parse", "ArgumentError",
+    "MatdiffError", "ParseError", "ShapeError", "UnsupportedError",
+]
+__version__ = "0.1.0"

@@ -1,0 +1,251 @@
+"""The public API of SPEC §5: ``parse``, ``derivative``, ``check``.
+
+An :class:`Expression` is parsed, shape-checked input; a :class:`Derivative` is its
+derivative of some order by one variable, in a stated layout.  Both print as text that
+parses back (``str``), as LaTeX (``.latex``), evaluate on arrays (``.evaluate``), compile to a
+function over any array-API library (``.compile``), and show their generated source
+(``.code``).  A derivative also prints in index notation (``.index``).
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Any, Callable
+
+import numpy as np
+
+from .calculus import derivative_steps
+from .codegen import compile_function, generate
+from .errors import ArgumentError, MatdiffError, UnsupportedError
+from .ir import Node
+from .parsing import parse as _parse
+from .printing.index import index_notation
+from .printing.text import in_language, to_text
+from .shapes import Typed
+
+__all__ = ["Expression", "Derivative", "parse", "derivative", "check", "MAX_ORDER"]
+
+MAX_ORDER = 8
+_LAYOUTS = ("numerator", "denominator")
+_SYMMETRIC = ("projected", "cookbook")
+
+
+def _variable_info(var: Node) -> dict:
+    kind = var.attrs[1] or {0: "scalar", 1: "vector"}.get(var.rank, "matrix")
+    if var.rank > 2:
+        kind = "tensor"
+    return {"kind": kind, "shape": tuple(var.shape)}
+
+
+class _Evaluable:
+    """What expressions and derivatives share: a node over variables, made executable."""
+
+    node: Node
+    variables_nodes: dict[str, Node]
+    _anchor: str | None = None
+    _fn_name = "expression"
+
+    @property
+    def shape(self) -> tuple:
+        return tuple(self.node.shape)
+
+    @property
+    def variables(self) -> dict[str, dict]:
+        """Each variable's kind and shape (symbolic dimensions)."""
+        return {k: _variable_info(v) for k, v in self.variables_nodes.items()}
+
+    def code(self, target: str = "numpy") -> str:
+        """Python source of a function computing this result (``numpy`` or ``array_api``)."""
+        if target not in ("numpy", "array_api"):
+            raise ArgumentError(f"unknown code target {target!r}: use 'numpy' or 'array_api'")
+        return self._generated(target).source
+
+    def _generated(self, target: str):
+        try:
+            return generate(self.node, self.variables_nodes, self._fn_name, target,
+                            anchor=self._anchor)
+        except ValueError as e:
+            raise UnsupportedError(f"cannot generate code: {e}; declare the size, e.g. "
+                                   "eye(3)") from None
+
+    @cached_property
+    def _compiled(self) -> Callable[..., Any]:
+        gen = self._generated("array_api")
+        return compile_function(gen, self.variables_nodes, set(gen.needed))
+
+    def compile(self) -> Callable[..., Any]:
+        """A function of keyword arrays (NumPy, JAX, PyTorch, CuPy or Dask)."""
+        return self._compiled
+
+    def evaluate(self, **arrays) -> np.ndarray:
+        """The value as a NumPy array, for NumPy-convertible inputs."""
+        converted = {k: np.asarray(v, dtype=float) for k, v in arrays.items()}
+        return np.asarray(self._compiled(**converted), dtype=float)
+
+    @property
+    def needed(self) -> tuple[str, ...]:
+        """The variables whose arrays ``evaluate`` needs."""
+        return self._generated("array_api").needed
+
+
+class Expression(_Evaluable):
+    """Parsed, shape-checked input."""
+
+    _fn_name = "expression"
+
+    def __init__(self, typed: Typed):
+        self.typed = typed
+        self.node = typed.node
+        self.text = typed.text
+        self.variables_nodes = typed.variables
+        self.wrt = typed.wrt
+
+    def __str__(self) -> str:
+        return to_text(self.node)
+
+    def __repr__(self) -> str:
+        return f"Expression({str(self)!r}, shape={self.shape})"
+
+    @property
+    def latex(self) -> str:
+        from .printing.latex import to_latex
+
+        return to_latex(self.node)
+
+
+class Derivative(_Evaluable):
+    """The ``order``-th derivative of an expression by ``wrt``."""
+
+    _fn_name = "derivative"
+
+    def __init__(self, expression: Expression, wrt: str, order: int, layout: str,
+                 symmetric_gradient: str):
+        self.expression = expression
+        self.wrt, self.order, self.layout = wrt, order, layout
+        self.symmetric_gradient = symmetric_gradient
+        self.variables_nodes = expression.variables_nodes
+        self._anchor = wrt
+        var = self.variables_nodes[wrt]
+        self.calculus_steps = derivative_steps(expression.node, var, order, layout=layout,
+                                               symmetric_gradient=symmetric_gradient)
+        self.node = self.calculus_steps[-1].result
+
+    def __str__(self) -> str:
+        return to_text(self.node) if in_language(self.node) else self.index
+
+    def __repr__(self) -> str:
+        return f"Derivative({str(self)!r}, shape={self.shape}, layout={self.layout!r})"
+
+    @property
+    def in_matrix_form(self) -> bool:
+        """True when the result is written in matrix notation (not only index notation)."""
+        return in_language(self.node)
+
+    @property
+    def latex(self) -> str:
+        from .printing.latex import to_latex
+
+        return to_latex(self.node)
+
+    @property
+    def index(self) -> str:
+        """Index notation: ``∂F_ij/∂A_kl = δ_ik B_lj``."""
+        last = self.calculus_steps[-1]
+        return index_notation(list(last.terms), last.out, self._lhs())
+
+    def _lhs(self) -> str:
+        f = self.expression.node
+        var = self.variables_nodes[self.wrt]
+        n_f = sum(1 for d in f.shape if d != 1)
+        n_x = sum(1 for d in var.shape if d != 1)
+        slots = iter(range(n_f + self.order * n_x))
+
+        def subs(n: int) -> str:
+            return "".join("{%d}" % next(slots) for _ in range(n))
+
+        fname = "f" if not f.shape else "F"
+        k = self.order
+        dx = lambda: f"∂{self.wrt}" + ("_" + subs(n_x) if n_x else "")  # noqa: E731
+        if self.layout == "denominator":
+            xs = "".join(dx() for _ in range(k))
+            top = fname + ("_" + subs(n_f) if n_f else "")
+        else:
+            top = fname + ("_" + subs(n_f) if n_f else "")
+            xs = "".join(dx() for _ in range(k))
+        power = "" if k == 1 else {2: "²", 3: "³"}.get(k, f"^{k}")
+        return f"∂{power}{top}/{xs}"
+
+    def previous(self) -> _Evaluable:
+        """The derivative of one order less (the expression itself for order 1)."""
+        if self.order == 1:
+            return self.expression
+        return Derivative(self.expression, self.wrt, self.order - 1, "numerator",
+                          self.symmetric_gradient)
+
+
+def parse(expr: str | Expression, vars: dict | None = None) -> Expression:
+    """Parse and shape-check ``expr`` (ASCII or LaTeX)."""
+    if isinstance(expr, Expression):
+        return expr
+    if not isinstance(expr, str):
+        raise ArgumentError(f"the expression must be a string, got {type(expr).__name__}")
+    if vars is not None and not isinstance(vars, dict):
+        raise ArgumentError("vars must map names to shapes or kinds")
+    return Expression(_parse(expr, vars))
+
+
+def derivative(expr: str | Expression, wrt: str | None = None, vars: dict | None = None,
+               order: int = 1, layout: str = "numerator",
+               symmetric_gradient: str = "projected") -> Derivative:
+    """The ``order``-th derivative of ``expr`` by ``wrt`` (SPEC §2 for shapes and layout)."""
+    e = parse(expr, vars)
+    text = e.text
+    if isinstance(order, bool) or not isinstance(order, int):
+        raise ArgumentError(f"order must be a whole number, got {order!r}", text,
+                            ((0, len(text)),))
+    if order < 1:
+        raise ArgumentError(f"order must be 1 or more, got {order}", text, ((0, len(text)),))
+    if order > MAX_ORDER:
+        raise UnsupportedError(f"order {order} is above the limit of {MAX_ORDER}", text,
+                               ((0, len(text)),))
+    if layout not in _LAYOUTS:
+        raise ArgumentError(f"unknown layout {layout!r}: use 'numerator' or 'denominator'")
+    if symmetric_gradient not in _SYMMETRIC:
+        raise ArgumentError(f"unknown symmetric_gradient {symmetric_gradient!r}: use "
+                            "'projected' or 'cookbook'")
+    wrt = _choose_wrt(e, wrt)
+    return Derivative(e, wrt, order, layout, symmetric_gradient)
+
+
+def _choose_wrt(e: Expression, wrt: str | None) -> str:
+    names = list(e.variables_nodes)
+    spans = tuple(v.span for v in e.variables_nodes.values() if v.span)
+    if wrt is None:
+        wrt = e.wrt
+    if wrt is None:
+        if len(names) == 1:
+            return names[0]
+        listed = ", ".join(names) if names else "none"
+        raise ArgumentError(f"say which variable to differentiate by (wrt=...); the "
+                            f"expression has {listed}", e.text, spans)
+    if not isinstance(wrt, str) or wrt not in e.variables_nodes:
+        listed = ", ".join(names) if names else "no variables"
+        raise ArgumentError(f"cannot differentiate by {wrt!r}: it does not occur in the "
+                            f"expression (it has {listed})", e.text, spans)
+    return wrt
+
+
+def check(d: Derivative, rng: int | None = 0, **arrays) -> float:
+    """Max relative error of ``d`` against central finite differences on random inputs."""
+    from .numeric import finite_difference_error
+
+    if not isinstance(d, Derivative):
+        raise ArgumentError("check takes a Derivative from matdiff.derivative")
+    try:
+        return finite_difference_error(d, arrays, rng)
+    except MatdiffError:
+        raise
+    except (FloatingPointError, np.linalg.LinAlgError) as e:
+        raise UnsupportedError(f"the numerical check failed: {e}") from None
+
+

@@ -1,0 +1,233 @@
+"""The ``matdiff`` command line (SPEC §6): derivatives in a terminal, and ``matdiff serve``.
+
+``matdiff EXPR --wrt W`` prints the derivative as text that parses back, then a comment line
+with what it is (gradient, Jacobian, Hessian), its shape and its layout; ``--latex``,
+``--index``, ``--steps``, ``--code`` and ``--check`` add labelled sections, and ``--json``
+prints one JSON object instead (the web API's fields).  Exit status: 0 on success, 2 on a
+user error (bad expression, shapes, arguments; a short message with caret lines on stderr and
+no traceback), 1 on an internal error.  Colour only on a terminal and never with NO_COLOR.
+
+Only the public API is used.  The web stack (Starlette, uvicorn) is imported by ``serve``
+alone, so a derivative answers without paying for it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import textwrap
+
+__all__ = ["main"]
+
+_EXAMPLES = r"""
+examples:
+  matdiff "0.5*norm2(D*W - X)^2" --wrt W           least squares: D'*(D*W - X)
+  matdiff "tr(A*B)" --wrt A                         B'
+  matdiff "x'*A*x" --wrt x --order 2 --steps        a Hessian, with its derivation
+  matdiff "x'*S*x" --wrt S --var S=symmetric        gradient in the symmetric matrices
+  matdiff "logdet(X)" --var X=spd --check           checked by finite differences
+  matdiff '\frac{1}{2}\|DW-X\|_F^2' --wrt W --latex  LaTeX in, LaTeX out
+  matdiff "0.5*norm2(A*x - b)^2" --var A=3,4 --json  one JSON object (web API fields)
+  echo "sum(exp(x))" | matdiff -                    the expression from standard input
+  matdiff serve                                     the web app on http://127.0.0.1:8000
+
+variables: undeclared names starting with a-g (or Greek) are scalars, h-z vectors,
+capitals matrices; --var NAME=m,n declares dimensions (names or integers), --var
+NAME=KIND a kind (scalar, vector, matrix, symmetric, spd).  Without --wrt the variable
+of a LaTeX prefix (\nabla_W) is used, or the only variable there is.
+"""
+
+_KINDS = ("scalar", "vector", "matrix", "symmetric", "spd")
+
+
+class _Style:
+    """ANSI styling for one stream, or none when it is not a terminal or NO_COLOR is set."""
+
+    def __init__(self, stream):
+        self.on = (hasattr(stream, "isatty") and stream.isatty()
+                   and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb")
+
+    def __call__(self, text: str, code: str) -> str:
+        return f"\x1b[{code}m{text}\x1b[0m" if self.on else text
+
+
+def _derive_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="matdiff",
+        description="Differentiate an expression in matrix notation, symbolically.",
+        epilog=_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        usage="%(prog)s EXPR [--wrt W] [--var NAME=SPEC ...] [options]\n"
+              "       %(prog)s serve [--port 8000] [--host 127.0.0.1]",
+    )
+    p.add_argument("expr", metavar="EXPR",
+                   help="the expression, ASCII or LaTeX; '-' reads it from standard input")
+    p.add_argument("--wrt", metavar="W", help="the variable to differentiate by")
+    p.add_argument("--var", metavar="NAME=SPEC", action="append", default=[],
+                   help="declare a variable: NAME=m,n (dimensions) or NAME=KIND "
+                        "(scalar, vector, matrix, symmetric, spd); repeatable")
+    p.add_argument("--order", type=int, default=1, metavar="K",
+                   help="derivative order: 2 gives the Hessian (default 1)")
+    p.add_argument("--layout", choices=("numerator", "denominator"), default="numerator",
+                   help="numerator (shape of f, then of W; default) or denominator layout")
+    p.add_argument("--symmetric-gradient", choices=("projected", "cookbook"),
+                   default="projected",
+                   help="gradient by a symmetric variable: (G + G')/2 (default) or the "
+                        "Matrix Cookbook's G + G' - diag(diag(G))")
+    p.add_argument("--latex", action="store_true", help="also print the LaTeX form")
+    p.add_argument("--index", action="store_true", help="also print the index notation")
+    p.add_argument("--steps", action="store_true", help="also print the derivation steps")
+    p.add_argument("--code", metavar="TARGET", choices=("numpy",),
+                   help="also print Python code computing it (TARGET: numpy)")
+    p.add_argument("--check", action="store_true",
+                   help="also compare with central finite differences on random inputs")
+    p.add_argument("--json", action="store_true",
+                   help="print one JSON object: text, latex, index, shape, steps, code, "
+                        "check, layout, order, wrt")
+    return p
+
+
+def _serve_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="matdiff serve",
+                                description="Serve the matdiff web app (Ctrl-C stops it).")
+    p.add_argument("--port", type=int, default=8000, help="TCP port (default 8000)")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="address to listen on (default 127.0.0.1: this machine only)")
+    p.add_argument("--budget", type=float, default=5.0, metavar="SECONDS",
+                   help="work time allowed to one derivation (default 5)")
+    p.add_argument("--workers", type=int, default=2,
+                   help="worker processes computing derivations (default 2)")
+    return p
+
+
+def _read_expr(arg: str) -> str:
+    if arg != "-":
+        return arg
+    return sys.stdin.read().strip()
+
+
+def _parse_vars(items: list[str]) -> dict | None:
+    import matdiff as md
+    from .web.results import dims_from_text
+
+    out = {}
+    for item in items:
+        name, sep, spec = item.partition("=")
+        name, spec = name.strip(), spec.strip()
+        if not sep or not name or not spec:
+            raise md.ArgumentError(
+                f"--var {item}: write NAME=m,n (dimensions) or NAME=KIND ({', '.join(_KINDS)})")
+        if spec in _KINDS:
+            out[name] = spec
+        else:
+            out[name] = dims_from_text(spec.split(","))
+    return out or None
+
+
+def _what(d) -> str:
+    """'gradient', 'Jacobian', 'Hessian' or 'order-k derivative', from the ranks."""
+    in_rank = len(d.variables[d.wrt]["shape"]) if d.wrt in d.variables else 0
+    out_rank = len(d.shape) - d.order * in_rank
+    if d.order == 1:
+        return "gradient" if out_rank == 0 else "Jacobian"
+    if d.order == 2 and out_rank == 0:
+        return "Hessian"
+    return f"order-{d.order} derivative"
+
+
+def _shape_text(shape) -> str:
+    if not shape:
+        return "scalar"
+    return "(" + ", ".join(str(d) for d in shape) + ")" if len(shape) > 1 else f"({shape[0]},)"
+
+
+def _report(d, args, check: float | None, style: _Style) -> str:
+    summary = f"# {_what(d)} by {d.wrt}, shape {_shape_text(d.shape)}, {d.layout} layout"
+    out = [str(d), style(summary, "2")]
+
+    def section(title: str, body: str) -> None:
+        out.extend(["", style(title, "1"), body.rstrip("\n")])
+
+    if args.latex:
+        section("LaTeX", d.latex)
+    if args.index:
+        section("index notation", d.index)
+    if args.steps:
+        section("steps", str(d.steps) or "(no steps recorded for this derivative)")
+    if args.code:
+        section(f"code ({args.code})", d.code(args.code))
+    if args.check:
+        good = check is not None and check <= 1e-5
+        line = f"max relative error {check:.2e} against central finite differences"
+        section("check", style(line, "32" if good else "31"))
+    return "\n".join(out)
+
+
+def _print_error(e, style: _Style) -> None:
+    head, _, rest = str(e).partition("\n")
+    kind = getattr(e, "kind", "error")
+    lines = [style(f"matdiff: {kind} error:", "1;31") + " " + head]
+    for line in rest.split("\n") if rest else ():
+        is_caret = line.strip() and not line.strip(" ^~")
+        lines.append(style(line, "31") if is_caret else line)
+    print("\n".join(lines), file=sys.stderr)
+
+
+def _derive(argv: list[str]) -> int:
+    args = _derive_parser().parse_args(argv)
+    err_style = _Style(sys.stderr)
+    import matdiff as md
+
+    from .web.results import default_wrt, derivative_json
+
+    try:
+        expr = _read_expr(args.expr)
+        vars = _parse_vars(args.var)
+        wrt = args.wrt or default_wrt(md.parse(expr, vars))
+        d = md.derivative(expr, wrt=wrt, vars=vars, order=args.order, layout=args.layout,
+                          symmetric_gradient=args.symmetric_gradient)
+        check = md.check(d) if args.check else None
+        if args.json:
+            result = derivative_json(d, code=args.code or "numpy", check=check)
+            text = json.dumps(result, ensure_ascii=False, indent=2)
+        else:
+            text = _report(d, args, check, _Style(sys.stdout))
+    except md.MatdiffError as e:
+        _print_error(e, err_style)
+        return 2
+    except RecursionError:
+        print(err_style("matdiff: limit error:", "1;31")
+              + " the expression is nested too deeply", file=sys.stderr)
+        return 2
+    print(text)
+    return 0
+
+
+def _serve(argv: list[str]) -> int:
+    args = _serve_parser().parse_args(argv)
+    from .web.server import serve
+
+    return serve(host=args.host, port=args.port, budget=args.budget, workers=args.workers)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line on ``argv`` (default ``sys.argv[1:]``); return the exit status."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    try:
+        if argv and argv[0] == "serve":
+            return _serve(argv[1:])
+        return _derive(argv)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        sys.stderr.close()
+        return 0
+    except Exception as e:  # an engine bug: say so in one line, traceback on request
+        if os.environ.get("MATDIFF_DEBUG"):
+            raise
+        msg = textwrap.shorten(f"{type(e).__name__}: {e}", 300)
+        print(f"matdiff: internal error: {msg}\n(set MATDIFF_DEBUG=1 for the traceback; "
+              "please report it with the command line)", file=sys.stderr)
+        return 1

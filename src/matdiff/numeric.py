@@ -1,0 +1,146 @@
+"""The numerical check: a derivative against central finite differences on random inputs.
+
+Missing arrays are drawn at random with small, distinct sizes (symmetric and SPD variables
+drawn as such).  Inputs are first standard normal; if the expression is not finite there
+(``log`` of a negative, say) they are drawn positive, then inside (0, 1).  The derivative of
+order ``k`` is compared with finite differences of the order ``k-1`` result: in full, entry by
+entry, when the variable is small, and along random directions otherwise (symmetric
+directions for a symmetric variable, whose gradient lives in that space).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .errors import ArgumentError
+from .ir import Prod
+
+__all__ = ["finite_difference_error", "random_inputs"]
+
+_SIZES = (3, 4, 5, 2, 6, 7, 8, 9)
+_FULL_LIMIT = 40
+
+
+def _sizes(variables) -> dict[str, int]:
+    names: list[str] = []
+    for var in variables.values():
+        for d in var.shape:
+            if isinstance(d, str) and d not in names:
+                names.append(d)
+    return {n: _SIZES[k % len(_SIZES)] + 2 * (k // len(_SIZES)) for k, n in enumerate(names)}
+
+
+def _concrete(shape, sizes: dict[str, int]) -> tuple[int, ...]:
+    out = []
+    for d in shape:
+        if isinstance(d, int):
+            out.append(d)
+        elif isinstance(d, Prod):
+            value = d.coef
+            for n in d.names:
+                value *= sizes[n]
+            out.append(value)
+        else:
+            out.append(sizes[d])
+    return tuple(out)
+
+
+def random_inputs(variables, given: dict, rng: np.random.Generator, mode: int) -> dict:
+    """Arrays for every variable not in ``given``; ``mode`` 0 normal, 1 positive, 2 in (0,1)."""
+    from .codegen.compile import bind_sizes
+
+    sizes = _sizes(variables)
+    sizes.update(bind_sizes(variables, given))
+    out = dict(given)
+    for name, var in variables.items():
+        if name in out:
+            continue
+        shape = _concrete(var.shape, sizes)
+        if mode == 0:
+            a = rng.standard_normal(shape)
+        elif mode == 1:
+            a = rng.uniform(0.5, 1.5, shape)
+        else:
+            a = rng.uniform(0.1, 0.9, shape)
+        kind = var.attrs[1]
+        if kind == "symmetric":
+            a = (a + a.T) / 2
+        elif kind == "spd":
+            a = a @ a.T + shape[0] * np.eye(shape[0])
+        out[name] = a
+    return out
+
+
+def _finite(*arrays) -> bool:
+    return all(np.all(np.isfinite(a)) for a in arrays)
+
+
+def finite_difference_error(d, given: dict, seed: int | None) -> float:
+    rng = np.random.default_rng(seed)
+    variables = d.variables_nodes
+    given = {k: np.asarray(v, dtype=float) for k, v in given.items()}
+    unknown = set(given) - set(variables)
+    if unknown:
+        raise ArgumentError(f"no variable named {', '.join(sorted(unknown))} in the expression")
+    prev = d.previous()
+    for mode in range(3):
+        arrays = random_inputs(variables, given, rng, mode)
+        value = d.evaluate(**arrays)
+        base = prev.evaluate(**arrays)
+        if _finite(value, base):
+            break
+    else:
+        raise ArgumentError("the expression is not finite at any random point tried; "
+                            "give the arrays to check at")
+    return _compare(d, prev, arrays, value, rng)
+
+
+def _compare(d, prev, arrays: dict, value: np.ndarray, rng) -> float:
+    x = arrays[d.wrt]
+    var = d.variables_nodes[d.wrt]
+    n_in = var.rank
+    if d.layout == "denominator":
+        k = value.ndim - n_in * 1
+        n_prev = value.ndim - n_in
+        value = np.moveaxis(value, list(range(n_in)), list(range(n_prev, n_prev + n_in))) \
+            if k >= 0 else value
+    symmetric = var.attrs[1] in ("symmetric", "spd")
+    scale = max(1.0, float(np.max(np.abs(x)))) if x.size else 1.0
+    h = 1e-5 * scale
+
+    def at(delta: np.ndarray) -> np.ndarray:
+        shifted = dict(arrays)
+        plus = dict(arrays)
+        shifted[d.wrt] = x - h * delta
+        plus[d.wrt] = x + h * delta
+        return (prev.evaluate(**plus) - prev.evaluate(**shifted)) / (2 * h)
+
+    errors = []
+    if x.size <= _FULL_LIMIT and not symmetric:
+        fd = np.zeros(value.shape)
+        for j in np.ndindex(*x.shape):
+            e = np.zeros(x.shape)
+            e[j] = 1.0
+            fd[(Ellipsis,) + j] = at(e)
+        errors.append(_relative(value, fd))
+    else:
+        for _ in range(4):
+            v = rng.standard_normal(x.shape)
+            if symmetric:
+                v = (v + v.T) / 2
+            axes = (tuple(range(value.ndim - n_in, value.ndim)), tuple(range(n_in)))
+            errors.append(_relative(np.tensordot(value, v, axes=axes), at(v)))
+    if symmetric and n_in == 2:
+        errors.append(_relative(value, np.swapaxes(value, -1, -2)))
+    return float(max(errors))
+
+
+def _relative(a: np.ndarray, b: np.ndarray) -> float:
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    if a.shape != b.shape:
+        return float("inf")
+    denom = max(float(np.max(np.abs(b), initial=0.0)), float(np.max(np.abs(a), initial=0.0)),
+                1e-8)
+    return float(np.max(np.abs(a - b), initial=0.0)) / denom

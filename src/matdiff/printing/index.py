@@ -1,0 +1,89 @@
+"""The index-notation printer: Einstein summation with Kronecker deltas.
+
+``∂F_ij/∂A_kl = δ_ik B_lj`` — free indices are named ``i j k l …`` in the order of the
+result's axes, summed ones ``p q r s …``; a repeated index is summed.  A factor that is a
+compound expression prints in parentheses with its indices after: ``(D*W - X)_pj``.  Sizes of
+one (the row of a row vector) carry no index.
+"""
+
+from __future__ import annotations
+
+from ..ir import Node, Op
+from ..tensor import Term
+from .text import NotInLanguage, number_text, to_text
+
+__all__ = ["index_notation", "term_text"]
+
+_FREE = "ijklmnuvwxyz"
+_SUMMED = "pqrstabcdefgh"
+
+
+def _letters(out: tuple, terms: list[Term]) -> dict:
+    names: dict = {}
+    free = iter(_FREE)
+    for i in out:
+        if i is not None and i not in names:
+            names[i] = next(free, None) or f"i{len(names)}"
+    return names
+
+
+def _factor_text(node: Node, idx: list[str]) -> str:
+    sub = "".join(idx)
+    if node.op is Op.EYE:
+        return f"δ_{sub}"
+    if node.op is Op.FILL:
+        return number_text(node.attrs[0]) if not sub else f"{number_text(node.attrs[0])}_{sub}"
+    if node.op is Op.FUSE:
+        return f"[{idx[0]} = ({idx[1]},{idx[2]})]"
+    try:
+        text = to_text(node)
+    except NotInLanguage:
+        text = "T"
+    if not (node.op is Op.VAR or node.op is Op.CONST):
+        text = f"({text})"
+    return f"{text}_{sub}" if sub else text
+
+
+def term_text(term: Term, names: dict) -> str:
+    """One term: coefficient, then its factors with their indices."""
+    local = dict(names)
+    summed = iter(_SUMMED)
+    parts = []
+    for f in term.factors:
+        idx = []
+        for i in f.idx:
+            if i is None:
+                continue
+            if i not in local:
+                local[i] = next(summed, None) or f"s{len(local)}"
+            idx.append(local[i])
+        parts.append(_factor_text(f.node, idx))
+    body = " ".join(parts)
+    coef = term.coef
+    if not body:
+        return number_text(coef)
+    if coef == 1.0:
+        return body
+    if coef == -1.0:
+        return "-" + body
+    return f"{number_text(coef)} {body}"
+
+
+def index_notation(terms: list[Term], out: tuple, lhs: str) -> str:
+    """``lhs = Σ terms`` with the free indices of ``out``; ``lhs`` may use ``{0}``, ``{1}`` …
+
+    for the names of the free indices in order.
+    """
+    names = _letters(out, terms)
+    free = [names[i] for i in out if i is not None]
+    left = lhs.format(*free) if free else lhs.format(*([""] * 8))
+    if not terms:
+        return f"{left} = 0"
+    text = ""
+    for k, t in enumerate(terms):
+        piece = term_text(t, names)
+        if k and piece.startswith("-"):
+            text += " - " + piece[1:]
+        else:
+            text += (" + " if k else "") + piece
+    return f"{left} = {text}"

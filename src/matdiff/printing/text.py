@@ -1,0 +1,144 @@
+"""The text printer: IR back to the ASCII language, so that a printed result parses back.
+
+A visitor with one rule per op and the shared precedence table (:mod:`.precedence`).
+Products print tight (``D'*(D*W - X)``), sums with spaces, and a sum's negated terms as
+subtraction.  Nodes that the language cannot write — index-form tensors (``EINSUM``), the
+vec/kron selection tensor, a differential — raise :class:`NotInLanguage`; callers then print
+index notation instead (:mod:`.index`).
+"""
+
+from __future__ import annotations
+
+from ..ir import Node, Op
+from .precedence import ATOM, POSTFIX, POWER, PRODUCT, SUM, UNARY, level
+
+__all__ = ["to_text", "NotInLanguage", "number_text", "in_language"]
+
+_CALLS = {
+    Op.TRACE: "tr", Op.DET: "det", Op.LOGDET: "logdet", Op.INV: "inv", Op.DIAGM: "diag",
+    Op.DIAGV: "diag", Op.VEC: "vec", Op.SUM: "sum", Op.NORM2: "norm2", Op.NORM1: "norm1",
+    Op.LOGSUMEXP: "logsumexp", Op.SOFTMAX: "softmax",
+}
+
+
+class NotInLanguage(ValueError):
+    """The node has no form in the expression language."""
+
+
+def number_text(value: float) -> str:
+    if value == int(value) and abs(value) < 1e15:
+        return str(int(value))
+    return repr(value)
+
+
+def in_language(node: Node) -> bool:
+    return all(n.op not in (Op.EINSUM, Op.FUSE) for n in node.walk())
+
+
+def to_text(node: Node, diff_prefix: str = "d") -> str:
+    """``node`` in the ASCII language."""
+    return _Printer(diff_prefix).show(node)
+
+
+class _Printer:
+    def __init__(self, diff_prefix: str):
+        self.diff_prefix = diff_prefix
+
+    def show(self, node: Node) -> str:
+        return getattr(self, "p_" + node.op.name.lower())(node)
+
+    def wrap(self, node: Node, need: int) -> str:
+        text = self.show(node)
+        return f"({text})" if level(node) < need else text
+
+    def p_var(self, node):
+        return node.attrs[0]
+
+    def p_diff(self, node):
+        name = node.args[0].attrs[0]
+        if self.diff_prefix == "d":
+            return "d" + name if len(name) == 1 else f"d({name})"
+        return self.diff_prefix + name
+
+    def p_const(self, node):
+        return number_text(node.attrs[0])
+
+    def p_eye(self, node):
+        return "eye"
+
+    def p_fill(self, node):
+        if node.rank > 2:
+            raise NotInLanguage("a constant tensor of order > 2")
+        kind = "vector" if node.rank == 1 else "matrix"
+        return f"{kind}({number_text(node.attrs[0])})"
+
+    def p_fuse(self, node):
+        raise NotInLanguage("the vec/kron selection tensor")
+
+    def p_einsum(self, node):
+        raise NotInLanguage("an index-form tensor")
+
+    def p_add(self, node):
+        parts = []
+        for k, term in enumerate(node.args):
+            if k and term.op is Op.NEG:
+                parts.append(" - " + self.wrap(term.args[0], PRODUCT))
+            elif k and term.op is Op.CONST and term.attrs[0] < 0:
+                parts.append(" - " + number_text(-term.attrs[0]))
+            else:
+                text = self.wrap(term, SUM + (1 if term.op is Op.ADD else 0))
+                parts.append((" + " if k else "") + text)
+        return "".join(parts)
+
+    def p_neg(self, node):
+        (a,) = node.args
+        if a.op is Op.CONST:
+            return f"-({self.show(a)})"
+        return "-" + self.wrap(a, POWER if a.op is not Op.NEG else UNARY)
+
+    def _binary(self, node, symbol):
+        a, b = node.args
+        return self.wrap(a, PRODUCT) + symbol + self.wrap(b, PRODUCT + 1)
+
+    def p_scale(self, node):
+        return self._binary(node, "*")
+
+    def p_matmul(self, node):
+        return self._binary(node, "*")
+
+    def p_hadamard(self, node):
+        return self._binary(node, ".*")
+
+    def p_div(self, node):
+        a, b = node.args
+        return self._binary(node, "/" if b.is_scalar else "./")
+
+    def p_pow(self, node):
+        a, p = node.args
+        symbol = "^" if a.is_scalar else ".^"
+        return self.wrap(a, POSTFIX) + symbol + self._exponent(p)
+
+    def _exponent(self, p: Node) -> str:
+        if p.op is Op.CONST:
+            return number_text(p.attrs[0])
+        return self.wrap(p, POWER if p.op is not Op.NEG else UNARY)
+
+    def p_matpow(self, node):
+        return self.wrap(node.args[0], POSTFIX) + "^" + str(node.attrs[0])
+
+    def p_transpose(self, node):
+        return self.wrap(node.args[0], ATOM) + "'"
+
+    def p_kron(self, node):
+        a, b = node.args
+        return f"kron({self.show(a)}, {self.show(b)})"
+
+    def p_func(self, node):
+        return f"{node.attrs[0]}({self.show(node.args[0])})"
+
+    def __getattr__(self, name):
+        if name.startswith("p_"):
+            op = Op[name[2:].upper()]
+            if op in _CALLS:
+                return lambda node: f"{_CALLS[op]}({self.show(node.args[0])})"
+        raise AttributeError(name)

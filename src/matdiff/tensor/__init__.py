@@ -1,0 +1,7 @@
+"""Index (Einstein) form of tensor expressions, and the way back to matrix notation."""
+
+from .index_form import Factor, Indexer, Term, eliminate_deltas, lower, symmetrize, to_einsum
+from .to_matrix import to_matrix
+
+__all__ = ["Factor", "Indexer", "Term", "eliminate_deltas", "lower", "symmetrize",
+           "to_einsum", "to_matrix"]

@@ -1,0 +1,304 @@
+"""Index (Einstein) form: an expression as a sum of products of indexed factors.
+
+A :class:`Term` is a number times a product of :class:`Factor` s, each an IR node with one
+index symbol per axis; an index that is not free is summed over.  ``None`` stands for the
+index of an axis of size 1 (a row vector's first axis), which has nothing to range over.
+
+:func:`lower` writes an expression that is *linear in a differential* ``dX`` in index form,
+treating every subexpression free of ``dX`` as an opaque factor (``(D*W - X)_ab``) and
+replacing ``dX_ab`` by Kronecker deltas ``δ_a,j δ_b,l`` that tie it to the derivative's own
+indices ``j, l``.  :func:`eliminate_deltas` then contracts the deltas away, which is how
+``d(A*B)/dA`` becomes ``δ_ik B_lj``.  :func:`to_einsum` turns terms into IR ``EINSUM`` nodes
+when no matrix notation is found for them (:mod:`.to_matrix` tries that first).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import count, product
+
+from ..ir import Node, Op, build
+from ..ir.shape_rules import matrix_view
+
+__all__ = ["Factor", "Term", "Indexer", "lower", "eliminate_deltas", "to_einsum",
+           "rename", "symmetrize"]
+
+Index = str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Factor:
+    node: Node
+    idx: tuple[Index, ...]
+
+
+@dataclass(slots=True)
+class Term:
+    coef: float
+    factors: list[Factor] = field(default_factory=list)
+
+    def times(self, other: Term) -> Term:
+        return Term(self.coef * other.coef, self.factors + other.factors)
+
+
+class Indexer:
+    """Fresh index names, and which nodes depend on the differential being lowered."""
+
+    def __init__(self, seed: Node | None = None, targets: tuple[Index, ...] = ()):
+        self._counter = count()
+        self.seed, self.targets = seed, targets
+        self._depends: dict[int, bool] = {}
+
+    def fresh(self) -> str:
+        return f"i{next(self._counter)}"
+
+    def depends(self, node: Node) -> bool:
+        key = id(node)
+        if key not in self._depends:
+            self._depends[key] = node is self.seed or any(self.depends(a) for a in node.args)
+        return self._depends[key]
+
+
+def _unit(node: Node, idx: tuple[Index, ...]) -> tuple[Index, ...]:
+    """Indices of size-1 axes become None."""
+    return tuple(None if d == 1 else i for d, i in zip(node.shape, idx))
+
+
+def _mul(*groups: list[Term]) -> list[Term]:
+    out = []
+    for combo in product(*groups):
+        term = Term(1.0)
+        for t in combo:
+            term = term.times(t)
+        out.append(term)
+    return out
+
+
+def _atom(node: Node, idx: tuple[Index, ...]) -> list[Term]:
+    return [Term(1.0, [Factor(node, idx)])]
+
+
+def lower(node: Node, idx: tuple[Index, ...], ix: Indexer) -> list[Term]:
+    """``node[idx]`` as a sum of terms (``node`` linear in ``ix.seed``)."""
+    idx = _unit(node, idx)
+    if not ix.depends(node):
+        if node.op is Op.CONST:
+            return [Term(node.attrs[0])]
+        if node.op not in _PRODUCTS:
+            return _atom(node, idx)
+    rule = _LOWER.get(node.op)
+    if rule is None:
+        raise ValueError(f"internal: {node.op.name} of a differential is not linear")
+    return rule(node, idx, ix)
+
+
+def _seed(node, idx, ix):
+    factors = [Factor(build.eye(d), (i, t))
+               for d, i, t in zip(node.shape, idx, ix.targets) if i is not None]
+    return [Term(1.0, factors)]
+
+
+def _add(node, idx, ix):
+    out = []
+    for a in node.args:
+        if a.shape:
+            out.extend(lower(a, idx, ix))
+        else:
+            ones = _atom(build.fill(1.0, node.shape), idx) if node.shape else [Term(1.0)]
+            out.extend(_mul(lower(a, (), ix), ones))
+    return out
+
+
+def _neg(node, idx, ix):
+    return [Term(-t.coef, t.factors) for t in lower(node.args[0], idx, ix)]
+
+
+def _scale(node, idx, ix):
+    return _mul(lower(node.args[0], (), ix), lower(node.args[1], idx, ix))
+
+
+def _elementwise(node, idx, ix):
+    a, b = node.args
+    ia = idx if a.shape else ()
+    ib = idx if b.shape else ()
+    if node.op is Op.DIV:
+        if ix.depends(b):
+            raise ValueError("internal: a differential in a denominator")
+        return _mul(lower(a, ia, ix), _atom(build.div(build.ONE, b), ib))
+    return _mul(lower(a, ia, ix), lower(b, ib, ix))
+
+
+def _matmul(node, idx, ix):
+    a, b = node.args
+    (_, inner), _ = matrix_view(a.shape), matrix_view(b.shape)
+    if not node.shape:
+        row, col = None, None
+    elif len(node.shape) == 1:
+        row, col = idx[0], None
+    else:
+        row, col = idx
+    k = None if inner == 1 else ix.fresh()
+    ia = (row,) if a.rank == 1 else (row, k)
+    ib = (k,) if b.rank == 1 else (k, col)
+    return _mul(lower(a, ia, ix), lower(b, ib, ix))
+
+
+def _transpose(node, idx, ix):
+    (a,) = node.args
+    if a.rank == 0:
+        return lower(a, (), ix)
+    if a.rank == 1:
+        return lower(a, (idx[1],), ix)
+    if not node.shape:
+        return lower(a, (None, None), ix)
+    if node.rank == 1:
+        return lower(a, (None, idx[0]) if a.shape[0] == 1 else (idx[0], None), ix)
+    return lower(a, (idx[1], idx[0]), ix)
+
+
+def _trace(node, idx, ix):
+    (a,) = node.args
+    if a.rank == 0:
+        return lower(a, (), ix)
+    k = ix.fresh()
+    return lower(a, (k, k), ix)
+
+
+def _sum(node, idx, ix):
+    (a,) = node.args
+    return lower(a, tuple(ix.fresh() for _ in a.shape), ix)
+
+
+def _diagm(node, idx, ix):
+    return _mul(lower(node.args[0], (idx[0],), ix), _atom(build.eye(node.shape[0]), idx))
+
+
+def _diagv(node, idx, ix):
+    return lower(node.args[0], (idx[0], idx[0]), ix)
+
+
+def _vec(node, idx, ix):
+    (a,) = node.args
+    if a.rank == 1:
+        return lower(a, idx, ix)
+    r, c = ix.fresh(), ix.fresh()
+    fuse = build.fuse(a.shape[1], a.shape[0])
+    return _mul(_atom(fuse, (idx[0], c, r)), lower(a, (r, c), ix))
+
+
+def _kron(node, idx, ix):
+    a, b = node.args
+    ia = tuple(ix.fresh() for _ in a.shape)
+    ib = tuple(ix.fresh() for _ in b.shape)
+    fused = [_atom(build.fuse(da, db), (i, p, q))
+             for i, da, db, p, q in zip(idx, a.shape, b.shape, ia, ib)]
+    return _mul(*fused, lower(a, ia, ix), lower(b, ib, ix))
+
+
+def _einsum(node, idx, ix):
+    specs, out = node.attrs
+    names: dict[str, Index] = dict(zip(out, idx))
+    names["_"] = None
+    groups = []
+    for spec, arg in zip(specs, node.args):
+        for ch in spec:
+            if ch not in names:
+                names[ch] = ix.fresh()
+        groups.append(lower(arg, tuple(names[ch] for ch in spec), ix))
+    return _mul(*groups)
+
+
+_LOWER = {
+    Op.DIFF: _seed, Op.ADD: _add, Op.NEG: _neg, Op.SCALE: _scale, Op.MATMUL: _matmul,
+    Op.HADAMARD: _elementwise, Op.DIV: _elementwise, Op.TRANSPOSE: _transpose,
+    Op.TRACE: _trace, Op.SUM: _sum, Op.DIAGM: _diagm, Op.DIAGV: _diagv, Op.VEC: _vec,
+    Op.KRON: _kron, Op.EINSUM: _einsum,
+}
+
+
+_PRODUCTS = frozenset({Op.MATMUL, Op.TRANSPOSE, Op.SCALE, Op.NEG})
+
+
+def rename(term: Term, old: Index, new: Index) -> Term:
+    return Term(term.coef, [Factor(f.node, tuple(new if i == old else i for i in f.idx))
+                            for f in term.factors])
+
+
+def eliminate_deltas(term: Term, free: set[str]) -> Term:
+    """Contract Kronecker deltas and constant fills away where an index allows it."""
+    changed = True
+    while changed:
+        changed = False
+        for k, f in enumerate(term.factors):
+            if f.node.op is Op.EYE and f.idx[0] != f.idx[1]:
+                a, b = f.idx
+                if a not in free:
+                    old, new = a, b
+                elif b not in free:
+                    old, new = b, a
+                else:
+                    continue
+                rest = Term(term.coef, term.factors[:k] + term.factors[k + 1:])
+                term = rename(rest, old, new)
+                changed = True
+                break
+            if f.node.op is Op.FILL:
+                others = {i for j, g in enumerate(term.factors) if j != k for i in g.idx}
+                value = f.node.attrs[0]
+                if all(i is None or i in free or i in others for i in f.idx):
+                    term = Term(term.coef * value, term.factors[:k] + term.factors[k + 1:])
+                    changed = True
+                    break
+                if value != 1.0:
+                    ones = Factor(build.fill(1.0, f.node.shape), f.idx)
+                    term = Term(term.coef * value, term.factors[:k] + [ones]
+                                + term.factors[k + 1:])
+                    changed = True
+                    break
+    return term
+
+
+def symmetrize(terms: list[Term], a: str, b: str, mode: str) -> list[Term]:
+    """Terms of the gradient in the space of symmetric matrices over the index pair (a, b).
+
+    ``projected``: (G + G')/2.  ``cookbook``: G + G' - diag(diag(G)).
+    """
+    out = []
+    for t in terms:
+        swapped = rename(rename(rename(t, a, "#"), b, a), "#", b)
+        if mode == "projected":
+            out += [Term(t.coef / 2, t.factors), Term(swapped.coef / 2, swapped.factors)]
+        else:
+            diag = rename(t, b, a)
+            dim = next(f.node.shape[f.idx.index(a)] for f in t.factors if a in f.idx)
+            diag = Term(-diag.coef, diag.factors + [Factor(build.eye(dim), (a, b))])
+            out += [t, swapped, diag]
+    return out
+
+
+def to_einsum(terms: list[Term], out: tuple[Index, ...], shape) -> Node:
+    """The terms as a sum of IR ``EINSUM`` nodes with output axes ``out``."""
+    nodes = []
+    for term in terms:
+        letters: dict[Index, str] = {None: "_"}
+        pool = iter("ijklmnopqrstuvwxyzabcdefghABCDEFGHIJKLMNOPQRSTUVWXYZ")
+        for i in out:
+            if i not in letters:
+                letters[i] = next(pool)
+        for f in term.factors:
+            for i in f.idx:
+                if i not in letters:
+                    letters[i] = next(pool)
+        specs = tuple("".join(letters[i] for i in f.idx) for f in term.factors)
+        spec_out = "".join(letters[i] for i in out)
+        args = tuple(f.node for f in term.factors)
+        if not args:
+            node = build.fill(1.0, shape) if shape else build.ONE
+        else:
+            node = build.einsum(specs, spec_out, args)
+        if term.coef != 1.0:
+            node = build.scale(build.const(term.coef), node)
+        nodes.append(node)
+    if not nodes:
+        return build.fill(0.0, shape) if shape else build.ZERO
+    return build.add(*nodes)

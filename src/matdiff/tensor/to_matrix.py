@@ -1,0 +1,266 @@
+"""From index form back to matrix notation, where one exists.
+
+Each term is read as a graph: factors are vertices (matrices have two index slots, vectors
+one), a summed index joins the two slots it occupies.  Walking that graph from a free index
+gives a chain of matrix products (a slot entered from its second index reads as a transpose);
+a chain that closes on itself is a trace; one that runs from vector to vector is a scalar
+``u'*M*v``; two chains that end in vectors at the two free indices make an outer product.
+Before the walk, factors with the same indices merge into Hadamard products, a repeated index
+in one factor becomes ``tr`` or ``diag``, and a vector whose index occurs three times becomes
+``diag(v)``.  A term that still does not fit (a tensor of order three or more, an index in
+three matrices) has no matrix form here: :func:`to_matrix` answers None and the caller keeps
+index notation.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from ..ir import Node, Op, build
+from .index_form import Factor, Term, eliminate_deltas
+
+__all__ = ["to_matrix"]
+
+
+class _NoMatrixForm(Exception):
+    pass
+
+
+def to_matrix(terms: list[Term], out: tuple, shape) -> Node | None:
+    """A matrix-notation node equal to the sum of ``terms`` with output axes ``out``."""
+    free = tuple(i for i in out if i is not None)
+    if len(free) > 2:
+        return None
+    collected: dict[int, tuple[Node, float]] = {}
+    try:
+        for term in terms:
+            node, coef = _raise_term(term, free)
+            node = _fit(node, shape)
+            prev = collected.get(id(node))
+            collected[id(node)] = (node, coef + (prev[1] if prev else 0.0))
+    except _NoMatrixForm:
+        return None
+    parts = []
+    for node, coef in collected.values():
+        if coef == 0.0:
+            continue
+        if coef == 1.0:
+            parts.append(node)
+        elif coef == -1.0:
+            parts.append(build.neg(node))
+        else:
+            parts.append(build.scale(build.const(coef), node))
+    if not parts:
+        return build.fill(0.0, shape) if shape else build.ZERO
+    return build.add(*parts)
+
+
+def _fit(node: Node, shape) -> Node:
+    """Adapt a column or scalar to the expected shape (rows of size 1)."""
+    if node.shape == tuple(shape):
+        return node
+    if len(shape) == 2 and shape[0] == 1 and node.shape == (shape[1],):
+        return build.transpose(node)
+    raise _NoMatrixForm
+
+
+def _normalize(f: Factor) -> Factor:
+    node, idx = f.node, f.idx
+    if None in idx:
+        if node.rank != 2:
+            raise _NoMatrixForm
+        if idx == (None, None):
+            return Factor(build.unary(Op.TRACE, node), ())
+        if idx[0] is None:
+            return Factor(build.transpose(node), (idx[1],))
+        return Factor(build.unary(Op.VEC, node), (idx[0],))
+    if node.rank > 2:
+        raise _NoMatrixForm
+    return f
+
+
+def _raise_term(term: Term, free: tuple[str, ...]) -> tuple[Node, float]:
+    factors = [_normalize(f) for f in term.factors]
+    factors = _collapse_repeated(factors, free)
+    scalars = [f.node for f in factors if not f.idx]
+    factors = [f for f in factors if f.idx]
+    factors = _merge_hadamard(factors, free)
+    factors = _spread_diagonals(factors, free)
+    factors = eliminate_deltas(Term(1.0, factors), set(free)).factors
+    factors = _close_dangling(factors, free)
+    chains = _Walker(factors, free)
+    result = chains.result()
+    scalars += chains.scalars
+    for s in scalars:
+        result = build.mul(s, result) if result is not None else s
+    if result is None:
+        return build.ONE, term.coef
+    return result, term.coef
+
+
+def _occurrences(factors: list[Factor], free) -> Counter:
+    occ = Counter(i for f in factors for i in f.idx)
+    occ.update(free)
+    return occ
+
+
+def _collapse_repeated(factors, free):
+    out = []
+    for f in factors:
+        if len(f.idx) == 2 and f.idx[0] == f.idx[1]:
+            i = f.idx[0]
+            elsewhere = i in free or any(i in g.idx for g in factors if g is not f)
+            if elsewhere:
+                out.append(Factor(build.unary(Op.DIAGV, f.node), (i,)))
+            else:
+                out.append(Factor(build.unary(Op.TRACE, f.node), ()))
+        else:
+            out.append(f)
+    return out
+
+
+def _merge_hadamard(factors, free):
+    """Factors over the same indices merge when one of them is crowded (three places)."""
+    merged = True
+    while merged:
+        merged = False
+        occ = _occurrences(factors, free)
+        for a in range(len(factors)):
+            for b in range(a + 1, len(factors)):
+                fa, fb = factors[a], factors[b]
+                if set(fa.idx) != set(fb.idx) or len(fa.idx) != len(fb.idx):
+                    continue
+                if all(occ[i] <= 2 for i in fa.idx):
+                    continue
+                other = fb.node if fb.idx == fa.idx else build.transpose(fb.node)
+                node = build.hadamard(fa.node, other)
+                factors = [f for k, f in enumerate(factors) if k not in (a, b)]
+                factors.append(Factor(node, fa.idx))
+                merged = True
+                break
+            if merged:
+                break
+    return factors
+
+
+def _spread_diagonals(factors, free):
+    """A vector whose index occurs three times or more becomes a diagonal matrix."""
+    serial = 0
+    while True:
+        occ = _occurrences(factors, free)
+        crowded = [f for f in factors if len(f.idx) == 1 and occ[f.idx[0]] > 2]
+        if not crowded:
+            if any(n > 2 for n in occ.values()):
+                raise _NoMatrixForm
+            return factors
+        v = crowded[0]
+        i = v.idx[0]
+        serial += 1
+        j = f"{i}'{serial}"
+        partner = next(g for g in factors if g is not v and i in g.idx)
+        renamed = Factor(partner.node, tuple(j if x == i else x for x in partner.idx))
+        diag = Factor(build.unary(Op.DIAGM, v.node), (i, j))
+        factors = [diag if g is v else renamed if g is partner else g for g in factors]
+
+
+def _close_dangling(factors, free):
+    """An index summed inside one factor only is a product with a vector of ones."""
+    occ = _occurrences(factors, free)
+    extra = []
+    for f in factors:
+        for pos, i in enumerate(f.idx):
+            if occ[i] == 1 and i not in free:
+                extra.append(Factor(build.fill(1.0, (f.node.shape[pos],)), (i,)))
+                occ[i] += 1
+    return factors + extra
+
+
+class _Walker:
+    """Chains of products through the index graph of one term."""
+
+    def __init__(self, factors: list[Factor], free: tuple[str, ...]):
+        self.factors, self.free = factors, free
+        self.used: set[int] = set()
+        self.scalars: list[Node] = []
+        self.slots: dict[str, list[tuple[int, int]]] = {}
+        for k, f in enumerate(factors):
+            for pos, i in enumerate(f.idx):
+                self.slots.setdefault(i, []).append((k, pos))
+
+    def _next_slot(self, index: str):
+        for k, pos in self.slots.get(index, []):
+            if k not in self.used:
+                return k, pos
+        return None
+
+    def _walk(self, index: str, parts: list[Node]):
+        """Follow the chain from ``index``; return ('free', i), ('vector', None) or ('closed', i)."""
+        while True:
+            slot = self._next_slot(index)
+            if slot is None:
+                return ("closed", index)
+            k, pos = slot
+            self.used.add(k)
+            f = self.factors[k]
+            if len(f.idx) == 1:
+                parts.append(f.node)
+                return ("vector", None)
+            parts.append(f.node if pos == 0 else build.transpose(f.node))
+            index = f.idx[1 - pos]
+            if index in self.free:
+                return ("free", index)
+
+    def _column_from(self, index: str):
+        parts: list[Node] = []
+        end, last = self._walk(index, parts)
+        if not parts:
+            raise _NoMatrixForm
+        return _product(parts), end, last
+
+    def result(self) -> Node | None:
+        free = self.free
+        node = None
+        if len(free) == 1:
+            node, end, _ = self._column_from(free[0])
+            if end != "vector":
+                raise _NoMatrixForm
+        elif len(free) == 2:
+            first, end, last = self._column_from(free[0])
+            if end == "free" and last == free[1]:
+                node = first
+            elif end == "vector":
+                second, end2, _ = self._column_from(free[1])
+                if end2 != "vector":
+                    raise _NoMatrixForm
+                node = build.mul(first, build.transpose(second))
+            else:
+                raise _NoMatrixForm
+        self._scalar_chains()
+        return node
+
+    def _scalar_chains(self):
+        for k, f in enumerate(self.factors):
+            if k in self.used or len(f.idx) != 1:
+                continue
+            self.used.add(k)
+            parts = [build.transpose(f.node)]
+            end, _ = self._walk(f.idx[0], parts)
+            if end != "vector":
+                raise _NoMatrixForm
+            self.scalars.append(_product(parts))
+        for k, f in enumerate(self.factors):
+            if k in self.used:
+                continue
+            self.used.add(k)
+            parts = [f.node]
+            end, last = self._walk(f.idx[1], parts)
+            if end != "closed" or last != f.idx[0]:
+                raise _NoMatrixForm
+            self.scalars.append(build.unary(Op.TRACE, _product(parts)))
+
+
+def _product(parts: list[Node]) -> Node:
+    node = parts[0]
+    for p in parts[1:]:
+        node = build.mul(node, p)
+    return node

@@ -1,0 +1,214 @@
+"""Derivations in worker processes, each request under a work-time budget.
+
+The web server never runs the engine in its own process.  A :class:`WorkerPool` keeps a few
+worker processes (forked from a forkserver that has imported matdiff and NumPy, so a new one
+is ready in milliseconds); a request takes an idle worker, sends it the task over a pipe and
+waits for the reply at most ``budget`` seconds.  A worker that overruns is killed and replaced
+in the background, so one pathological input costs its own request and nothing else.
+
+Invariants:
+- a worker is back in the idle queue only after its reply was read in full, so replies never
+  cross requests;
+- a worker whose request was timed out, cancelled or lost (the process died) is killed, never
+  reused;
+- the budget counts only the work: a worker announces itself ready after importing the engine
+  and one warm-up derivation.
+
+Inside a worker the task runs on a thread with a large stack and a high recursion limit, so
+deep nesting fails (if at all) as a clean ``RecursionError`` reported as a ``limit`` error;
+the address space is capped so that runaway memory is a ``MemoryError``, not a dead machine.
+Replies are ``(status, body)`` with the JSON bodies of :mod:`.results`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing as mp
+import signal
+import sys
+import threading
+from typing import Any
+
+__all__ = ["WorkerPool", "compute"]
+
+_STACK_BYTES = 256 << 20
+_RECURSION_LIMIT = 20_000
+_READY_TIMEOUT = 60.0
+
+
+def _error(kind: str, message: str, position: int | None = None) -> dict:
+    return {"error": {"kind": kind, "message": message, "position": position, "marks": [],
+                      "detail": message}}
+
+
+def compute(task: str, payload: dict[str, Any]) -> tuple[int, dict]:
+    """Run one task (``"parse"`` or ``"derivative"``) and return ``(status, JSON body)``."""
+    import matdiff as md
+
+    from .results import (default_wrt, derivative_json, error_json, expression_json,
+                          variables_json)
+
+    try:
+        expr, vars = payload["expr"], payload.get("vars")
+        if task == "parse":
+            return 200, expression_json(md.parse(expr, vars))
+        wrt = payload.get("wrt") or default_wrt(md.parse(expr, vars))
+        d = md.derivative(expr, wrt=wrt, vars=vars, order=payload.get("order", 1),
+                          layout=payload.get("layout", "numerator"))
+        try:
+            check, check_error = md.check(d), None
+        except md.MatdiffError as e:
+            check, check_error = None, e.message
+        body = derivative_json(d, code="numpy", check=check)
+        body["variables"] = variables_json(d.variables)
+        if check_error:
+            body["check_error"] = check_error
+        return 200, body
+    except md.MatdiffError as e:
+        return 400, {"error": error_json(e)}
+    except RecursionError:
+        return 400, _error("limit", "the expression is nested too deeply")
+    except MemoryError:
+        return 400, _error("limit", "the derivation needs more memory than a request may use")
+    except Exception as e:  # an engine bug: the request fails, the worker goes on
+        return 500, _error("internal", f"internal error: {type(e).__name__}: {e}"[:500])
+
+
+def _serve_tasks(conn) -> None:
+    compute("derivative", {"expr": "tr(A*B)", "wrt": "A"})
+    conn.send(("ready",))
+    while True:
+        try:
+            task, payload = conn.recv()
+        except (EOFError, OSError):
+            return
+        conn.send(compute(task, payload))
+
+
+def _worker_main(conn, memory_limit: int | None) -> None:
+    """Entry point of a worker process."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if memory_limit:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
+    sys.setrecursionlimit(_RECURSION_LIMIT)
+    threading.stack_size(_STACK_BYTES)
+    runner = threading.Thread(target=_serve_tasks, args=(conn,), name="matdiff-worker")
+    runner.start()
+    runner.join()
+
+
+def _context():
+    if "forkserver" in mp.get_all_start_methods():
+        ctx = mp.get_context("forkserver")
+        ctx.set_forkserver_preload(["matdiff", "numpy"])
+        return ctx
+    return mp.get_context("spawn")
+
+
+class _Worker:
+    """One worker process and the parent's end of its pipe."""
+
+    def __init__(self, ctx, memory_limit: int | None):
+        self.conn, child = ctx.Pipe()
+        self.process = ctx.Process(target=_worker_main, args=(child, memory_limit),
+                                   daemon=True, name="matdiff-worker")
+        self.process.start()
+        child.close()
+
+    async def receive(self, timeout: float):
+        """The next message, waiting at most ``timeout`` s (TimeoutError; EOFError if dead)."""
+        loop = asyncio.get_running_loop()
+        readable = loop.create_future()
+        fd = self.conn.fileno()
+        loop.add_reader(fd, lambda: readable.done() or readable.set_result(None))
+        try:
+            await asyncio.wait_for(readable, timeout)
+        finally:
+            loop.remove_reader(fd)
+        return self.conn.recv()
+
+    def kill(self) -> None:
+        self.conn.close()
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(5)
+
+
+class WorkerPool:
+    """A fixed number of worker processes; :meth:`run` answers one request within budget."""
+
+    def __init__(self, size: int = 2, budget: float = 5.0, memory_limit: int | None = 2 << 30,
+                 queue_wait: float | None = None):
+        self.size = max(1, size)
+        self.budget = budget
+        self.memory_limit = memory_limit
+        self.queue_wait = queue_wait
+        self._ctx = _context()
+        self._idle: asyncio.Queue[_Worker] | None = None
+        self._workers: set[_Worker] = set()
+        self._pending: set[asyncio.Task] = set()
+
+    async def start(self) -> None:
+        """Start the workers and wait until each is ready."""
+        self._idle = asyncio.Queue()
+        await asyncio.gather(*(self._add_worker() for _ in range(self.size)))
+
+    async def stop(self) -> None:
+        """Stop every worker (the pool cannot be used afterwards)."""
+        for task in list(self._pending):
+            task.cancel()
+        workers, self._workers = list(self._workers), set()
+        await asyncio.gather(*(asyncio.to_thread(w.kill) for w in workers))
+
+    async def _add_worker(self) -> None:
+        worker = await asyncio.to_thread(_Worker, self._ctx, self.memory_limit)
+        self._workers.add(worker)
+        try:
+            await worker.receive(_READY_TIMEOUT)
+        except (TimeoutError, EOFError, OSError):
+            self._retire(worker, replace=False)
+            raise
+        self._idle.put_nowait(worker)
+
+    def _retire(self, worker: _Worker, replace: bool = True) -> None:
+        self._workers.discard(worker)
+        task = asyncio.create_task(asyncio.to_thread(worker.kill))
+        self._pending.add(task)
+        task.add_done_callback(self._pending.discard)
+        if replace:
+            task = asyncio.create_task(self._add_worker())
+            self._pending.add(task)
+            task.add_done_callback(self._pending.discard)
+
+    async def _take(self) -> _Worker:
+        """An idle worker that is alive; one that died while idle is replaced on the way."""
+        while True:
+            worker = await self._idle.get()
+            if worker.process.is_alive():
+                return worker
+            self._retire(worker)
+
+    async def run(self, task: str, payload: dict[str, Any]) -> tuple[int, dict]:
+        """``(status, body)`` for one task, or a timeout / busy / internal error body."""
+        wait = self.queue_wait if self.queue_wait is not None else 2 * self.budget + 5
+        try:
+            worker = await asyncio.wait_for(self._take(), wait)
+        except TimeoutError:
+            return 503, _error("busy", "the server is busy: try again in a moment")
+        try:
+            worker.conn.send((task, payload))
+            status, body = await worker.receive(self.budget)
+        except TimeoutError:
+            self._retire(worker)
+            return 400, _error("timeout", f"the derivation took longer than its budget of "
+                                          f"{self.budget:g} s and was stopped")
+        except (EOFError, OSError):
+            self._retire(worker)
+            return 500, _error("internal", "the worker computing this request stopped")
+        except BaseException:
+            self._retire(worker)
+            raise
+        self._idle.put_nowait(worker)
+        return status, body
