@@ -34,7 +34,8 @@ def _variable_info(var: Node) -> dict:
     kind = var.attrs[1] or {0: "scalar", 1: "vector"}.get(var.rank, "matrix")
     if var.rank > 2:
         kind = "tensor"
-    return {"kind": kind, "shape": tuple(var.shape)}
+    return {"kind": kind, "shape": tuple(d if isinstance(d, (str, int)) else str(d)
+                                         for d in var.shape)}
 
 
 class _Evaluable:
@@ -47,7 +48,8 @@ class _Evaluable:
 
     @property
     def shape(self) -> tuple:
-        return tuple(self.node.shape)
+        """The result's shape: dimension names (``"m*n"`` for a product) or integers."""
+        return tuple(d if isinstance(d, (str, int)) else str(d) for d in self.node.shape)
 
     @property
     def variables(self) -> dict[str, dict]:

@@ -14,6 +14,7 @@ alone, so a derivative answers without paying for it.
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import os
 import sys
@@ -121,6 +122,10 @@ def _parse_vars(items: list[str]) -> dict | None:
                 f"--var {item}: write NAME=m,n (dimensions) or NAME=KIND ({', '.join(_KINDS)})")
         if spec in _KINDS:
             out[name] = spec
+        elif "," not in spec and difflib.get_close_matches(spec, _KINDS, n=1, cutoff=0.75):
+            guess = difflib.get_close_matches(spec, _KINDS, n=1, cutoff=0.75)[0]
+            raise md.ArgumentError(f"--var {item}: unknown kind {spec!r}; did you mean "
+                                   f"{guess!r}? (for a vector of length {spec}: {name}={spec},)")
         else:
             out[name] = dims_from_text(spec.split(","))
     return out or None
@@ -180,13 +185,12 @@ def _derive(argv: list[str]) -> int:
     err_style = _Style(sys.stderr)
     import matdiff as md
 
-    from .web.results import default_wrt, derivative_json
+    from .web.results import derivative_json
 
     try:
         expr = _read_expr(args.expr)
         vars = _parse_vars(args.var)
-        wrt = args.wrt or default_wrt(md.parse(expr, vars))
-        d = md.derivative(expr, wrt=wrt, vars=vars, order=args.order, layout=args.layout,
+        d = md.derivative(expr, wrt=args.wrt, vars=vars, order=args.order, layout=args.layout,
                           symmetric_gradient=args.symmetric_gradient)
         check = md.check(d) if args.check else None
         if args.json:

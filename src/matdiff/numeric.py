@@ -23,13 +23,17 @@ _SIZES = (3, 4, 5, 2, 6, 7, 8, 9)
 _FULL_LIMIT = 40
 
 
-def _sizes(variables) -> dict[str, int]:
+def _sizes(variables, reverse: bool) -> dict[str, int]:
+    """Distinct small sizes for the symbolic dimensions (reversed: largest first)."""
     names: list[str] = []
     for var in variables.values():
         for d in var.shape:
             if isinstance(d, str) and d not in names:
                 names.append(d)
-    return {n: _SIZES[k % len(_SIZES)] + 2 * (k // len(_SIZES)) for k, n in enumerate(names)}
+    pool = [_SIZES[k % len(_SIZES)] + 2 * (k // len(_SIZES)) for k in range(len(names))]
+    if reverse:
+        pool.reverse()
+    return dict(zip(names, pool))
 
 
 def _concrete(shape, sizes: dict[str, int]) -> tuple[int, ...]:
@@ -47,11 +51,12 @@ def _concrete(shape, sizes: dict[str, int]) -> tuple[int, ...]:
     return tuple(out)
 
 
-def random_inputs(variables, given: dict, rng: np.random.Generator, mode: int) -> dict:
+def random_inputs(variables, given: dict, rng: np.random.Generator, mode: int,
+                  reverse: bool = False) -> dict:
     """Arrays for every variable not in ``given``; ``mode`` 0 normal, 1 positive, 2 in (0,1)."""
     from .codegen.compile import bind_sizes
 
-    sizes = _sizes(variables)
+    sizes = _sizes(variables, reverse)
     sizes.update(bind_sizes(variables, given))
     out = dict(given)
     for name, var in variables.items():
@@ -78,6 +83,9 @@ def _finite(*arrays) -> bool:
 
 
 def finite_difference_error(d, given: dict, seed: int | None) -> float:
+    """The smallest error over a few random points (a point where the inputs happen to be
+    ill-conditioned makes finite differences unreliable; a wrong derivative is wrong at all).
+    """
     rng = np.random.default_rng(seed)
     variables = d.variables_nodes
     given = {k: np.asarray(v, dtype=float) for k, v in given.items()}
@@ -85,16 +93,26 @@ def finite_difference_error(d, given: dict, seed: int | None) -> float:
     if unknown:
         raise ArgumentError(f"no variable named {', '.join(sorted(unknown))} in the expression")
     prev = d.previous()
-    for mode in range(3):
-        arrays = random_inputs(variables, given, rng, mode)
-        value = d.evaluate(**arrays)
-        base = prev.evaluate(**arrays)
-        if _finite(value, base):
-            break
-    else:
+    best = None
+    for attempt in range(6):
+        arrays = random_inputs(variables, given, rng, attempt % 3, reverse=attempt % 2 == 1)
+        try:
+            with np.errstate(all="ignore"):
+                value = d.evaluate(**arrays)
+                base = prev.evaluate(**arrays)
+                if not _finite(value, base):
+                    continue
+                err = _compare(d, prev, arrays, value, rng)
+        except np.linalg.LinAlgError:
+            continue
+        if np.isfinite(err):
+            best = err if best is None else min(best, err)
+            if best < 1e-6 or given:
+                break
+    if best is None:
         raise ArgumentError("the expression is not finite at any random point tried; "
                             "give the arrays to check at")
-    return _compare(d, prev, arrays, value, rng)
+    return best
 
 
 def _compare(d, prev, arrays: dict, value: np.ndarray, rng) -> float:

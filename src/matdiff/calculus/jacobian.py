@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..ir import Node, build
+from ..rewriting import simplify
 from ..tensor import Indexer, Term, eliminate_deltas, lower, symmetrize, to_einsum, to_matrix
 from .differential import differential
 
@@ -57,7 +58,7 @@ def jacobian_step(f: Node, x: Node, *, n_out: int, denominator: bool = False,
     node = to_matrix(terms, out, shape)
     if node is None:
         node = to_einsum(terms, out, shape)
-    return Step(f, df, tuple(terms), out, node)
+    return Step(f, df, tuple(terms), out, simplify(node))
 
 
 def derivative_steps(f: Node, x: Node, order: int, *, layout: str = "numerator",

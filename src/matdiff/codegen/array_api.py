@@ -21,7 +21,7 @@ _FUNCS = {
     "exp": "xp.exp({})", "log": "xp.log({})", "sin": "xp.sin({})", "cos": "xp.cos({})",
     "tan": "xp.tan({})", "arcsin": "xp.asin({})", "arccos": "xp.acos({})",
     "arctan": "xp.atan({})", "tanh": "xp.tanh({})", "sqrt": "xp.sqrt({})",
-    "abs": "xp.abs({})", "sign": "xp.sign({})", "sigmoid": "1 / (1 + xp.exp(-{}))",
+    "abs": "xp.abs({})", "sign": "xp.sign({})", "sigmoid": "(1 / (1 + xp.exp(-{})))",
     "relu": "xp.where({0} > 0, {0}, 0 * {0})",
 }
 
@@ -159,7 +159,16 @@ class _Writer:
             self.lines.append(f"{local} = {text}")
             self.locals[key] = local
             return local
-        return f"({text})" if not _atomic(text) else text
+        return text
+
+    def operand(self, node: Node, need: int) -> str:
+        """``node`` as an operand that binds at least as tightly as ``need``."""
+        text = self.expr(node)
+        if id(node) in self.locals or node.op in (Op.VAR,):
+            return text
+        if node.op is Op.CONST and node.attrs[0] < 0:
+            return f"({text})"
+        return f"({text})" if _PY_LEVEL.get(node.op, _CALL) < need else text
 
     def e_var(self, node):
         return self.params[node.attrs[0]]
@@ -184,29 +193,40 @@ class _Writer:
         return f"xp.reshape(xp.eye({self.dim(n)}, dtype=dtype), {self.shape((n, p, q))})"
 
     def e_add(self, node, *args):
-        return " + ".join(self.expr(a) for a in args)
+        text = self.operand(args[0], _SUM)
+        for a in args[1:]:
+            if a.op is Op.NEG and id(a) not in self.locals and self.uses.get(id(a), 0) < 2:
+                text += " - " + self.operand(a.args[0], _PRODUCT + 1)
+            else:
+                text += " + " + self.operand(a, _SUM)
+        return text
 
     def e_neg(self, node, a):
-        return f"-{self.expr(a)}"
+        return f"-{self.operand(a, _UNARY)}"
+
+    def _binary(self, a, b, symbol):
+        return f"{self.operand(a, _PRODUCT)} {symbol} {self.operand(b, _PRODUCT + 1)}"
 
     def e_scale(self, node, s, a):
-        return f"{self.expr(s)} * {self.expr(a)}"
+        return self._binary(s, a, "*")
 
     def e_hadamard(self, node, a, b):
-        return f"{self.expr(a)} * {self.expr(b)}"
+        return self._binary(a, b, "*")
 
     def e_div(self, node, a, b):
-        return f"{self.expr(a)} / {self.expr(b)}"
+        return self._binary(a, b, "/")
 
     def e_pow(self, node, a, p):
-        return f"{self.expr(a)} ** {self.expr(p)}"
+        return f"{self.operand(a, _CALL)} ** {self.operand(p, _UNARY)}"
 
     def e_matmul(self, node, a, b):
-        left = self.expr(a)
-        if a.rank == 1:
-            left = f"xp.reshape({left}, ({self.dim(a.shape[0])}, 1))"
+        left = self.operand(a, _PRODUCT)
         natural = {(2, 2): 2, (2, 1): 1, (1, 2): 2, (1, 1): 1}[(a.rank, b.rank)]
-        text = f"{left} @ {self.expr(b)}"
+        if a.rank == 1:
+            left = f"xp.reshape({self.expr(a)}, ({self.dim(a.shape[0])}, 1))"
+        elif a.op is Op.TRANSPOSE and a.args[0].rank == 1:
+            left, natural = self.operand(a.args[0], _PRODUCT), b.rank - 1
+        text = f"{left} @ {self.operand(b, _PRODUCT + 1)}"
         if natural != node.rank:
             text = f"xp.reshape({text}, {self.shape(node.shape)})"
         return text
@@ -219,7 +239,7 @@ class _Writer:
             return self.expr(a)
         if a.rank == 1 or node.rank < 2:
             return f"xp.reshape({self.expr(a)}, {self.shape(node.shape)})"
-        return f"{self.expr(a)}.T"
+        return f"{self.operand(a, _CALL)}.T"
 
     def e_trace(self, node, a):
         return self.expr(a) if a.is_scalar else f"xp.linalg.trace({self.expr(a)})"
@@ -237,7 +257,7 @@ class _Writer:
 
     def e_diagm(self, node, v):
         self.needs_dtype = True
-        return f"{self.expr(v)}[:, None] * xp.eye({self.dim(v.shape[0])}, dtype=dtype)"
+        return f"{self.operand(v, _CALL)}[:, None] * xp.eye({self.dim(v.shape[0])}, dtype=dtype)"
 
     def e_diagv(self, node, a):
         return f"xp.linalg.diagonal({self.expr(a)})"
@@ -245,38 +265,43 @@ class _Writer:
     def e_vec(self, node, a):
         if a.rank == 1:
             return self.expr(a)
-        return f"xp.reshape({self.expr(a)}.T, {self.shape(node.shape)})"
+        return f"xp.reshape({self.operand(a, _CALL)}.T, {self.shape(node.shape)})"
 
     def e_sum(self, node, a):
         return f"xp.sum({self.expr(a)})"
 
     def e_kron(self, node, a, b):
         if a.rank == 1:
-            outer = f"{self.expr(a)}[:, None] * {self.expr(b)}[None, :]"
+            outer = f"{self.operand(a, _CALL)}[:, None] * {self.operand(b, _CALL)}[None, :]"
         else:
-            outer = f"{self.expr(a)}[:, None, :, None] * {self.expr(b)}[None, :, None, :]"
+            outer = (f"{self.operand(a, _CALL)}[:, None, :, None]"
+                     f" * {self.operand(b, _CALL)}[None, :, None, :]")
         return f"xp.reshape({outer}, {self.shape(node.shape)})"
 
     def e_norm2(self, node, a):
-        inner = self.expr(a)
-        if not _atomic(inner) or a.op is not Op.VAR:
-            local = f"_t{len(self.locals) + 1}"
-            self.lines.append(f"{local} = {inner}")
-            self.locals[id(a)] = local
-            inner = local
+        inner = self.named(a)
         return f"xp.sqrt(xp.sum({inner} * {inner}))"
 
     def e_norm1(self, node, a):
         return f"xp.sum(xp.abs({self.expr(a)}))"
 
     def e_func(self, node, a):
-        inner = self.expr(a)
-        if node.attrs[0] == "relu" and not (a.op is Op.VAR):
-            local = f"_t{len(self.locals) + 1}"
-            self.lines.append(f"{local} = {inner}")
-            self.locals[id(a)] = local
-            inner = local
-        return _FUNCS[node.attrs[0]].format(inner)
+        name = node.attrs[0]
+        if name == "relu":
+            return _FUNCS[name].format(self.named(a))
+        if name == "sigmoid":
+            return _FUNCS[name].format(self.operand(a, _UNARY))
+        return _FUNCS[name].format(self.expr(a))
+
+    def named(self, node: Node) -> str:
+        """``node`` computed into a local (or its name), to be used more than once."""
+        text = self.expr(node)
+        if node.op is Op.VAR or id(node) in self.locals:
+            return text
+        local = f"_t{len(self.locals) + 1}"
+        self.lines.append(f"{local} = {text}")
+        self.locals[id(node)] = local
+        return local
 
     def e_logsumexp(self, node, a):
         self.helpers.add(Op.LOGSUMEXP)
@@ -299,14 +324,8 @@ class _Writer:
         return text
 
 
-def _atomic(text: str) -> bool:
-    """True when ``text`` needs no parentheses as an operand."""
-    depth = 0
-    for k, ch in enumerate(text):
-        if ch in "([":
-            depth += 1
-        elif ch in ")]":
-            depth -= 1
-        elif depth == 0 and ch in " +-*/@<>" and k > 0:
-            return False
-    return not text.startswith("-")
+_SUM, _PRODUCT, _UNARY, _POWER, _CALL = range(1, 6)
+_PY_LEVEL = {
+    Op.ADD: _SUM, Op.SCALE: _PRODUCT, Op.HADAMARD: _PRODUCT, Op.DIV: _PRODUCT,
+    Op.MATMUL: _PRODUCT, Op.NEG: _UNARY, Op.POW: _POWER, Op.DIAGM: _PRODUCT,
+}

@@ -94,17 +94,34 @@ class _Printer:
         (a,) = node.args
         if a.op is Op.CONST:
             return f"-({self.show(a)})"
+        if a.op in (Op.MATMUL, Op.SCALE) and self._plain_left(a):
+            return "-" + self.show(a)
         return "-" + self.wrap(a, POWER if a.op is not Op.NEG else UNARY)
+
+    def _plain_left(self, product: Node) -> bool:
+        """The product's leftmost operand prints without a sign or parentheses."""
+        left = product.args[0]
+        while left.op in (Op.MATMUL, Op.SCALE):
+            left = left.args[0]
+        return level(left) >= POWER
 
     def _binary(self, node, symbol):
         a, b = node.args
-        return self.wrap(a, PRODUCT) + symbol + self.wrap(b, PRODUCT + 1)
+        return self.wrap(a, PRODUCT) + symbol + self._right(b)
+
+    def _right(self, b: Node) -> str:
+        """The right operand of a product: a product or a sign in it takes parentheses."""
+        return self.wrap(b, POWER if b.op is Op.NEG else PRODUCT + 1)
 
     def p_scale(self, node):
-        return self._binary(node, "*")
+        s, a = node.args
+        right = self.show(a) if a.op is Op.MATMUL else self._right(a)
+        return self.wrap(s, POWER if s.op is Op.NEG else PRODUCT) + "*" + right
 
     def p_matmul(self, node):
-        return self._binary(node, "*")
+        a, b = node.args
+        left_need = {Op.SCALE: PRODUCT + 1, Op.NEG: POWER}.get(a.op, PRODUCT)
+        return self.wrap(a, left_need) + "*" + self._right(b)
 
     def p_hadamard(self, node):
         return self._binary(node, ".*")

@@ -260,17 +260,20 @@ class _Inference:
         return self.visit(syn.args[0])
 
     def k_add(self, syn):
-        return self.sum(syn, self.visit(syn.args[1]))
+        return self.sum(syn, negate=False)
 
     def k_sub(self, syn):
-        right = self.visit(syn.args[1])
-        if right.op is Op.CONST and syn.args[1].kind == "number":
-            return self.sum(syn, _T(Op.CONST, [], (-right.attrs[0],), (), right.span))
-        return self.sum(syn, _T(Op.NEG, [right], (), right.shape, right.span))
+        return self.sum(syn, negate=True)
 
-    def sum(self, syn, right: _T) -> _T:
+    def sum(self, syn, negate: bool) -> _T:
         """A flat sum: ``a + b - c`` is one sum of three terms (parentheses keep nesting)."""
         left = self.visit(syn.args[0])
+        right = self.visit(syn.args[1])
+        if negate:
+            if right.op is Op.CONST and syn.args[1].kind == "number":
+                right = _T(Op.CONST, [], (-right.attrs[0],), (), right.span)
+            else:
+                right = _T(Op.NEG, [right], (), right.shape, right.span)
         terms = [left]
         if left.op is Op.ADD and syn.args[0].kind in ("add", "sub"):
             terms = list(left.args)
@@ -284,16 +287,28 @@ class _Inference:
 
     def k_mul(self, syn):
         a, b = (self.visit(x) for x in syn.args)
+        if a.op is Op.NEG and syn.args[0].kind in ("neg", "mul"):
+            inner = self.product(syn, a.args[0], b)
+            return _T(Op.NEG, [inner], (), inner.shape, syn.span)
+        return self.product(syn, a, b)
+
+    def product(self, syn, a: _T, b: _T) -> _T:
+        """``a*b``: a scale when a side is scalar, else a matrix product; a scalar or a sign
+        in front of a product applies to the whole product (``2*A*B`` is 2 times A*B)."""
         if not a.shape:
             return self.typed(Op.SCALE, [a, b], (), syn, syn.value)
         if not b.shape:
             return self.typed(Op.SCALE, [b, a], (), syn, syn.value)
+        if a.op is Op.SCALE and syn.args[0].kind == "mul":
+            s, inner = a.args
+            product = self.typed(Op.MATMUL, [inner, b], (), syn, syn.value)
+            return _T(Op.SCALE, [s, product], (), product.shape, syn.span)
         return self.typed(Op.MATMUL, [a, b], (), syn, syn.value)
 
     def k_hadamard(self, syn):
         a, b = (self.visit(x) for x in syn.args)
         if not a.shape or not b.shape:
-            return self.k_mul(syn)
+            return self.product(syn, a, b)
         return self.typed(Op.HADAMARD, [a, b], (), syn, syn.value)
 
     def k_kron(self, syn):

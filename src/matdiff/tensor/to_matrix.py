@@ -44,7 +44,9 @@ def to_matrix(terms: list[Term], out: tuple, shape) -> Node | None:
     for node, coef in collected.values():
         if coef == 0.0:
             continue
-        if coef == 1.0:
+        if node is build.ONE:
+            parts.append(build.const(coef))
+        elif coef == 1.0:
             parts.append(node)
         elif coef == -1.0:
             parts.append(build.neg(node))

@@ -20,7 +20,6 @@ import matdiff as md
 
 __all__ = [
     "KINDS",
-    "default_wrt",
     "derivative_json",
     "dims_from_text",
     "error_json",
@@ -51,19 +50,6 @@ def variables_json(variables) -> dict[str, dict[str, Any]]:
     """``{name: {"kind", "shape"}}`` with JSON shapes, in the order the API gives."""
     return {name: {"kind": info["kind"], "shape": shape_json(info["shape"])}
             for name, info in variables.items()}
-
-
-def default_wrt(expression) -> str:
-    """The variable to differentiate by when none is named: the LaTeX prefix's, or the only one."""
-    if expression.wrt:
-        return expression.wrt
-    names = list(expression.variables)
-    if len(names) == 1:
-        return names[0]
-    if not names:
-        raise md.ArgumentError("nothing to differentiate by: the expression has no variables")
-    raise md.ArgumentError(
-        f"say which variable to differentiate by (wrt): one of {', '.join(names)}")
 
 
 def derivative_json(d, code: str | None = "numpy", check: float | None = None) -> dict:

@@ -23,6 +23,7 @@ Replies are ``(status, body)`` with the JSON bodies of :mod:`.results`.
 from __future__ import annotations
 
 import asyncio
+import logging
 import multiprocessing as mp
 import signal
 import sys
@@ -34,6 +35,7 @@ __all__ = ["WorkerPool", "compute"]
 _STACK_BYTES = 256 << 20
 _RECURSION_LIMIT = 20_000
 _READY_TIMEOUT = 60.0
+_log = logging.getLogger("matdiff.web")
 
 
 def _error(kind: str, message: str, position: int | None = None) -> dict:
@@ -45,15 +47,13 @@ def compute(task: str, payload: dict[str, Any]) -> tuple[int, dict]:
     """Run one task (``"parse"`` or ``"derivative"``) and return ``(status, JSON body)``."""
     import matdiff as md
 
-    from .results import (default_wrt, derivative_json, error_json, expression_json,
-                          variables_json)
+    from .results import derivative_json, error_json, expression_json, variables_json
 
     try:
         expr, vars = payload["expr"], payload.get("vars")
         if task == "parse":
             return 200, expression_json(md.parse(expr, vars))
-        wrt = payload.get("wrt") or default_wrt(md.parse(expr, vars))
-        d = md.derivative(expr, wrt=wrt, vars=vars, order=payload.get("order", 1),
+        d = md.derivative(expr, wrt=payload.get("wrt"), vars=vars, order=payload.get("order", 1),
                           layout=payload.get("layout", "numerator"))
         try:
             check, check_error = md.check(d), None
@@ -149,28 +149,40 @@ class WorkerPool:
         self._idle: asyncio.Queue[_Worker] | None = None
         self._workers: set[_Worker] = set()
         self._pending: set[asyncio.Task] = set()
+        self._closed = False
 
     async def start(self) -> None:
-        """Start the workers and wait until each is ready."""
+        """Start the workers and wait until each is ready (RuntimeError if none starts)."""
         self._idle = asyncio.Queue()
-        await asyncio.gather(*(self._add_worker() for _ in range(self.size)))
+        self._closed = False
+        started = await asyncio.gather(*(self._add_worker() for _ in range(self.size)))
+        if not any(started):
+            raise RuntimeError("no matdiff worker process could start")
 
     async def stop(self) -> None:
         """Stop every worker (the pool cannot be used afterwards)."""
+        self._closed = True
         for task in list(self._pending):
             task.cancel()
         workers, self._workers = list(self._workers), set()
         await asyncio.gather(*(asyncio.to_thread(w.kill) for w in workers))
 
-    async def _add_worker(self) -> None:
+    async def _add_worker(self) -> bool:
+        """Start one worker and queue it once ready; False (and logged) when it fails."""
         worker = await asyncio.to_thread(_Worker, self._ctx, self.memory_limit)
+        if self._closed:
+            await asyncio.to_thread(worker.kill)
+            return False
         self._workers.add(worker)
         try:
             await worker.receive(_READY_TIMEOUT)
         except (TimeoutError, EOFError, OSError):
             self._retire(worker, replace=False)
-            raise
+            if not self._closed:
+                _log.warning("a matdiff worker process failed to start")
+            return False
         self._idle.put_nowait(worker)
+        return True
 
     def _retire(self, worker: _Worker, replace: bool = True) -> None:
         self._workers.discard(worker)

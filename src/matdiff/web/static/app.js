@@ -235,7 +235,11 @@
   function showError(error) {
     const kind = error.kind || "error";
     $("error-title").textContent = `${kind[0].toUpperCase()}${kind.slice(1)} error`;
-    $("error-detail").textContent = error.detail || error.message;
+    const detail = error.detail || error.message;
+    const quoted = detail.startsWith(error.message) ? detail.slice(error.message.length) : "";
+    $("error-message").textContent = quoted ? error.message : detail;
+    $("error-detail").textContent = quoted.replace(/^\n/, "");
+    $("error-detail").hidden = !quoted.trim();
     $("error").hidden = false;
     $("result").classList.add("stale");
   }

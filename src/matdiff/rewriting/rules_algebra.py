@@ -1,0 +1,120 @@
+"""Rules of plain algebra: constants, signs, scalars to the front, identities and zeros.
+
+One rule a line: name, left side, right side, guard, and an example in the language on which
+the rule fires (its soundness test evaluates both sides there).
+"""
+
+from __future__ import annotations
+
+from ..ir import Op, build
+from .engine import Rule, RuleSet
+from .measure import is_zero
+from .patterns import (
+    Const, DiagM, Div, Eye, Had, Hole, Inv, Mul, Neg, Num, Pat, Pow, Scale, T, Tr,
+)
+
+__all__ = ["ALGEBRA", "IDENTITIES"]
+
+A, B, X = Hole("A"), Hole("B"), Hole("X")
+S = Hole("s", lambda n: n.is_scalar)
+NS = Hole("s", lambda n: n.is_scalar and n.op is not Op.CONST)
+V = Hole("v", lambda n: n.rank == 1)
+c, d = Num("c"), Num("d")
+
+
+def _nice(x: float) -> bool:
+    """A number worth writing as a decimal (0.5, 0.25, 3), not 0.3333…"""
+    return abs(x) < 1e12 and round(x, 6) == x
+
+
+def _zero_like(b):
+    node = b["A"]
+    return build.fill(0.0, node.shape) if node.shape else build.ZERO
+
+
+def _zero_of_product(node):
+    if node.op not in (Op.MATMUL, Op.HADAMARD, Op.SCALE, Op.KRON):
+        return None
+    if not any(is_zero(a) for a in node.args):
+        return None
+    return build.fill(0.0, node.shape) if node.shape else build.ZERO
+
+
+_zero_of_product.op = None
+
+
+def _scalar_product(s, t):
+    """s*t with a number first."""
+    return build.mul(t, s) if t.op is Op.CONST and s.op is not Op.CONST else build.mul(s, t)
+
+ALGEBRA = RuleSet("algebra", (
+    Rule("double negation", Neg(Neg(A)), A, example="-(-x)"),
+    Rule("negative number", Neg(c), lambda b: build.const(-b["c"]), example="-(2)"),
+    Rule("product of numbers", Scale(c, d), lambda b: build.const(b["c"] * b["d"]),
+         example="2*3"),
+    Rule("sum of numbers", Pat(Op.ADD, (c, d)), lambda b: build.const(b["c"] + b["d"]),
+         example="(2 + 3)"),
+    Rule("quotient of numbers", Div(c, d), lambda b: build.const(b["c"] / b["d"]),
+         when=lambda b: b["d"] != 0 and _nice(b["c"] / b["d"]), example="1/2"),
+    Rule("power of numbers", Pow(c, d), lambda b: build.const(b["c"] ** b["d"]),
+         when=lambda b: b["c"] > 0 and _nice(b["c"] ** b["d"]), example="2^3"),
+    Rule("one times", Scale(Const(1), A), A, example="1*x"),
+    Rule("minus one times", Scale(Const(-1), A), Neg(A), example="-1*x"),
+    Rule("zero times", Scale(Const(0), A), _zero_like, example="0*x"),
+    Rule("product with zero", _zero_of_product, example="A*(0*B)"),
+    Rule("numbers multiply", Scale(c, Scale(d, A)),
+         lambda b: build.mul(build.const(b["c"] * b["d"]), b["A"]), example="2*(3*x)"),
+    Rule("number before a scalar", Scale(NS, c), Scale(c, NS), example="a*2"),
+    Rule("scalars multiply", Scale(S, Scale(Hole("t", lambda n: n.is_scalar), A)),
+         lambda b: build.mul(_scalar_product(b["s"], b["t"]), b["A"]),
+         when=lambda b: not (b["s"].op is Op.CONST and b["t"].op is Op.CONST),
+         example="a*(2*x)"),
+    Rule("scalar out of a product (left)", Mul(Scale(S, A), B), Scale(S, Mul(A, B)),
+         example="(a*A)*B"),
+    Rule("scalar out of a product (right)", Mul(A, Scale(S, B)), Scale(S, Mul(A, B)),
+         example="A*(a*B)"),
+    Rule("scalar out of an element-wise product (left)", Had(Scale(S, A), B),
+         Scale(S, Had(A, B)), example="(a*x).*y"),
+    Rule("scalar out of an element-wise product (right)", Had(A, Scale(S, B)),
+         Scale(S, Had(A, B)), example="x.*(a*y)"),
+    Rule("scalar out of a transpose", T(Scale(S, A)), Scale(S, T(A)), example="(a*x)'"),
+    Rule("sign out of a product (left)", Mul(Neg(A), B), Neg(Mul(A, B)), example="(-A)*B"),
+    Rule("sign out of a product (right)", Mul(A, Neg(B)), Neg(Mul(A, B)), example="A*(-B)"),
+    Rule("sign out of an element-wise product (left)", Had(Neg(A), B), Neg(Had(A, B)),
+         example="(-x).*y"),
+    Rule("sign out of an element-wise product (right)", Had(A, Neg(B)), Neg(Had(A, B)),
+         example="x.*(-y)"),
+    Rule("sign out of a scale", Scale(S, Neg(A)), Neg(Scale(S, A)), example="a*(-x)"),
+    Rule("sign out of a scalar factor", Scale(Neg(S), A), Neg(Scale(S, A)),
+         example="(-a)*x"),
+    Rule("number absorbs a sign", Neg(Scale(c, A)),
+         lambda b: build.mul(build.const(-b["c"]), b["A"]), example="-(2*x)"),
+    Rule("sign out of a transpose", T(Neg(A)), Neg(T(A)), example="(-x)'"),
+    Rule("sign out of a trace", Tr(Neg(A)), Neg(Tr(A)), example="tr(-A)"),
+    Rule("scalar out of a trace", Tr(Scale(S, A)), Scale(S, Tr(A)), example="tr(a*A)"),
+    Rule("scale by a reciprocal", Scale(Div(Const(1), S), A), Div(A, S), example="(1/a)*x"),
+    Rule("divide by one", Div(A, Const(1)), A, example="x/1"),
+    Rule("power one", Pow(A, Const(1)), A, example="a^1"),
+))
+
+IDENTITIES = RuleSet("identities", (
+    Rule("identity on the right", Mul(A, Eye()), A, example="A*eye"),
+    Rule("identity on the left", Mul(Eye(), A), A, example="eye*A"),
+    Rule("transpose of the identity", Pat(Op.TRANSPOSE, (Hole("I", lambda n: n.op is Op.EYE),)),
+         Hole("I"), example="eye'"),
+    Rule("inverse of the identity", Pat(Op.INV, (Hole("I", lambda n: n.op is Op.EYE),)),
+         Hole("I"), example="inv(eye)"),
+    Rule("inverse times itself (left)", Mul(Inv(A), A), lambda b: build.eye(b["A"].shape[0]),
+         example="inv(A)*A"),
+    Rule("inverse times itself (right)", Mul(A, Inv(A)), lambda b: build.eye(b["A"].shape[0]),
+         example="A*inv(A)"),
+    Rule("inverse of the inverse", Inv(Inv(A)), A, example="inv(inv(A))"),
+    Rule("diagonal matrix times a vector", Mul(DiagM(V), Hole("x", lambda n: n.rank == 1)),
+         Had(V, Hole("x")), example="diag(v)*x"),
+    Rule("ones element-wise", Had(A, Hole("one", lambda n: n.op is Op.FILL
+                                            and n.attrs[0] == 1.0)), A,
+         example="x.*vector(1)"),
+    Rule("sum of a scalar", Pat(Op.SUM, (S,)), S, example="sum(a)"),
+    Rule("trace of a scalar", Tr(S), S, example="tr(x'*y)"),
+    Rule("transpose of a scalar", T(S), S, example="(x'*y)'"),
+))
