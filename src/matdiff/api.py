@@ -17,10 +17,12 @@ import numpy as np
 from .calculus import derivative_steps
 from .codegen import compile_function, generate
 from .errors import ArgumentError, MatdiffError, UnsupportedError
-from .ir import Node
+from .ir import Node, Op, build
 from .parsing import parse as _parse
 from .printing.index import index_notation
 from .printing.text import in_language, to_text
+from .rewriting import simplify
+from .tensor import kron_form
 from .shapes import Typed
 
 __all__ = ["Expression", "Derivative", "parse", "derivative", "check", "MAX_ORDER"]
@@ -154,6 +156,26 @@ class Derivative(_Evaluable):
         """Index notation: ``∂F_ij/∂A_kl = δ_ik B_lj``."""
         last = self.calculus_steps[-1]
         return index_notation(list(last.terms), last.out, self._lhs())
+
+    @cached_property
+    def kron_node(self) -> Node | None:
+        """∂vec(F)/∂vec(X) as Kronecker products, for a matrix (or vector) by a matrix."""
+        last = self.calculus_steps[-1]
+        if self.order != 1 or self.layout != "numerator":
+            return None
+        node = kron_form(list(last.terms), last.out, self.expression.node.shape,
+                         self.variables_nodes[self.wrt].shape)
+        return None if node is None else simplify(node)
+
+    @property
+    def kron(self) -> str | None:
+        """The vec/Kronecker form ``vec(dF) = kron(B', eye)*vec(dA)``, where one exists."""
+        node = self.kron_node
+        if node is None:
+            return None
+        f = "F" if self.expression.node.rank == 2 else "f"
+        dvec = build.unary(Op.VEC, build.diff(self.variables_nodes[self.wrt]))
+        return f"vec(d{f}) = {to_text(build.mul(node, dvec))}"
 
     def _lhs(self) -> str:
         f = self.expression.node

@@ -32,7 +32,9 @@ def number_text(value: float) -> str:
 
 
 def in_language(node: Node) -> bool:
-    return all(n.op not in (Op.EINSUM, Op.FUSE) for n in node.walk())
+    """True when ``node`` can be written in the expression language."""
+    return all(n.op not in (Op.EINSUM, Op.FUSE, Op.DIFF) and
+               not (n.op is Op.FILL and n.rank > 2) for n in node.walk())
 
 
 def to_text(node: Node, diff_prefix: str = "d") -> str:

@@ -110,12 +110,25 @@ class _Solver:
                 return False
             self.parent[a] = b
             return True
-        if isinstance(a, _Prod) and isinstance(b, _Prod) and len(a.factors) == len(b.factors):
-            return all(self.union(x, y) for x, y in zip(a.factors, b.factors))
+        if isinstance(a, _Prod) and isinstance(b, _Prod):
+            return self.union_products(list(a.factors), list(b.factors))
         if isinstance(a, _Prod) or isinstance(b, _Prod):
             ra, rb = self.resolve(a, {}), self.resolve(b, {})
             return ra == rb
         return False
+
+    def union_products(self, left: list, right: list) -> bool:
+        """Products commute: common factors cancel, the rest pair up in order."""
+        for f in list(left):
+            match = next((g for g in right if g is f or (not isinstance(f, _DVar)
+                                                         and not isinstance(g, _DVar)
+                                                         and f == g)), None)
+            if match is not None:
+                left.remove(f)
+                right.remove(match)
+        if len(left) != len(right):
+            return False
+        return all(self.union(x, y) for x, y in zip(left, right))
 
     def resolve(self, t, names: dict) -> dimmod.Dim:
         t = self.find(t)

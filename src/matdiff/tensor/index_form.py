@@ -239,13 +239,16 @@ def eliminate_deltas(term: Term, free: set[str]) -> Term:
                 else:
                     continue
                 rest = Term(term.coef, term.factors[:k] + term.factors[k + 1:])
+                if not any(old in g.idx for g in rest.factors):
+                    dim = f.node.shape[0]
+                    rest.factors.append(Factor(build.fill(1.0, (dim,)), (new,)))
                 term = rename(rest, old, new)
                 changed = True
                 break
             if f.node.op is Op.FILL:
                 others = {i for j, g in enumerate(term.factors) if j != k for i in g.idx}
                 value = f.node.attrs[0]
-                if all(i is None or i in free or i in others for i in f.idx):
+                if all(i is None or i in others for i in f.idx):
                     term = Term(term.coef * value, term.factors[:k] + term.factors[k + 1:])
                     changed = True
                     break

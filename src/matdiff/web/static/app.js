@@ -216,7 +216,8 @@
     if (typeof result.check === "number") {
       const good = result.check <= 1e-5;
       box.classList.add(good ? "good" : "bad");
-      box.textContent = `${good ? "✓" : "✗"} max relative error ${result.check.toExponential(1)}` +
+      const error = result.check.toExponential(1);
+      box.textContent = `${good ? "✓" : "✗"} max relative error ${error}` +
         " against central finite differences on random inputs";
     } else {
       box.textContent = result.check_error || "not available";

@@ -1,0 +1,131 @@
+"""The LaTeX grammar (``latex.lark``) and its entry point :func:`parse_latex`.
+
+Lark builds one LALR(1) parser at import, with the contextual lexer (so ``^2`` after a caret
+is one digit, as in TeX, and ``\\frac12`` is ``\\frac{1}{2}``).  :class:`SyntaxBuilder`
+(:mod:`.latex_build`) turns the tree into the shared syntax tree.  Input is checked for
+balanced ``()[]{}`` and ``\\left``/``\\right`` first, so the caret lands on the bracket at
+fault; every failure after that is a :class:`ParseError` with a caret and what was expected,
+and an unknown macro is named (``\\foo is not a known command``), never dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from importlib import resources
+
+from lark import Lark, Tree
+from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedInput, VisitError
+
+from ..errors import MatdiffError, ParseError
+from ..ir.syntax import Syn
+from .brackets import check_brackets
+from .latex_build import SyntaxBuilder
+from .latex_names import greek_terminal, macro_terminal, word_terminal
+
+__all__ = ["parse_latex"]
+
+_GRAMMAR = "\n".join([
+    resources.files(__package__).joinpath("latex.lark").read_text(),
+    greek_terminal(), macro_terminal(), word_terminal(), "",
+])
+_PARSER = Lark(_GRAMMAR, parser="lalr", lexer="contextual", propagate_positions=True,
+               maybe_placeholders=False)
+_KNOWN_COMMAND = re.compile("|".join(
+    f"(?:{t.pattern.to_regexp()})" for t in _PARSER.terminals if t.name != "MACRO"))
+_COMMAND = re.compile(r"\\(?:[A-Za-z]+|.)")
+_LEFT_RIGHT = re.compile(r"\\(left|right)(?![A-Za-z])")
+
+_OPERAND = {"WORD", "LETTER1", "NUMBER", "DIGIT1", "GREEK", "FONT"}
+_CLOSERS = {"_RPAR": "')'", "_RSQB": "']'", "_RBRACE": "'}'", "_BAR": "'|'",
+            "_NORMBAR": "'\\|'", "_RANGLE": "'\\rangle'"}
+_WORDS = {
+    "PLUS": "'+'", "MINUS": "'-'", "STAR": "'*'", "SLASH": "'/'", "COLON": "':'",
+    "CARET": "'^'", "SUBSCRIPT": "'_'", "QUOTE": "\"'\"", "_COMMA": "','", "_LPAR": "'('",
+    "_LBRACE": "'{'", "_LSQB": "'['", "CDOT": "'\\cdot'", "TOP": "'\\top'",
+    "PARTIAL": "'\\partial'", "_END_PUNCT": "the end",
+}
+
+
+def parse_latex(text: str, declared: set[str]) -> tuple[Syn, str | None]:
+    """The syntax tree of a LaTeX expression, and the variable a leading ``\\nabla_W`` or
+    ``\\frac{\\partial}{\\partial W}`` names (None without one).  ``declared`` names are kept
+    whole when a run of letters is split into a product."""
+    if not text.strip():
+        raise ParseError("the expression is empty", text, ((0, 1),))
+    check_brackets(text, (("(", ")"), ("[", "]"), ("{", "}")))
+    _check_left_right(text)
+    try:
+        tree = _PARSER.parse(text)
+    except UnexpectedInput as e:
+        raise _syntax_error(text, e) from None
+    except LarkError as e:
+        raise ParseError(f"cannot read this LaTeX: {e}", text, ((0, len(text)),)) from None
+    try:
+        wrt = _variable(tree, text, declared)
+        builder = SyntaxBuilder(text, declared | {wrt} if wrt else declared)
+        return builder.transform(tree)
+    except VisitError as e:
+        if isinstance(e.orig_exc, MatdiffError):
+            raise e.orig_exc from None
+        raise ParseError("cannot read this LaTeX", text, ((0, len(text)),)) from e.orig_exc
+    except RecursionError:
+        raise ParseError("the expression is nested too deeply", text,
+                         ((0, len(text)),)) from None
+
+
+def _variable(tree: Tree, text: str, declared: set[str]) -> str | None:
+    """The variable named by a leading derivative, read before the expression so that a
+    multi-letter one (``\\nabla_{Wout}``) is kept whole inside it."""
+    for child in tree.children:
+        if isinstance(child, Tree) and child.data in ("lead", "quotient"):
+            for part in child.children:
+                if isinstance(part, Tree) and part.data == "wrt":
+                    return SyntaxBuilder(text, declared).transform(part).name
+    return None
+
+
+def _check_left_right(text: str) -> None:
+    opened: list[re.Match] = []
+    for m in _LEFT_RIGHT.finditer(text):
+        if m.group(1) == "left":
+            opened.append(m)
+        elif not opened:
+            raise ParseError("unbalanced \\right: there is no \\left before it", text,
+                             (m.span(),))
+        else:
+            opened.pop()
+    if opened:
+        raise ParseError("unbalanced \\left: it is never closed by a \\right", text,
+                         (opened[-1].span(),))
+
+
+def _describe(expected) -> str:
+    expected = set(expected)
+    if expected & _OPERAND:
+        return "expected an operand (a name, a number, '(' or a command)"
+    closers = sorted(_CLOSERS[e] for e in expected if e in _CLOSERS)
+    if closers:
+        return f"expected {' or '.join(closers)} or an operator"
+    words = sorted({_WORDS.get(e, e.lower().strip("_")) for e in expected if e != "$END"})
+    return "expected " + ", ".join(words[:6]) if words else "expected the end"
+
+
+def _syntax_error(text: str, e: UnexpectedInput) -> ParseError:
+    if isinstance(e, UnexpectedCharacters):
+        pos = e.pos_in_stream
+        command = _COMMAND.match(text, pos)
+        if command and not _KNOWN_COMMAND.match(text, pos):
+            return ParseError(f"{command.group()} is not a known command", text,
+                              (command.span(),))
+        shown = command.group() if command else text[pos]
+        end = command.end() if command else pos + 1
+        return ParseError(f"unexpected {shown!r}: {_describe(e.allowed)}", text, ((pos, end),))
+    token = getattr(e, "token", None)
+    expected = getattr(e, "expected", None) or set()
+    if token is None or token.type == "$END":
+        return ParseError("the expression ends too soon: " + _describe(expected), text,
+                          ((len(text), len(text) + 1),))
+    span = (token.start_pos, max(token.end_pos, token.start_pos + 1))
+    if token.type == "MACRO":
+        return ParseError(f"{token} is not a known command", text, (span,))
+    return ParseError(f"unexpected {str(token)!r}: {_describe(expected)}", text, (span,))
