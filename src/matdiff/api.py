@@ -15,6 +15,8 @@ from typing import Any, Callable
 import numpy as np
 
 from .calculus import derivative_steps
+from .calculus.derivation import derive_steps
+from .steps import Steps
 from .codegen import compile_function, generate
 from .errors import ArgumentError, MatdiffError, UnsupportedError
 from .ir import Node, Op, build
@@ -198,6 +200,14 @@ class Derivative(_Evaluable):
             xs = "".join(dx() for _ in range(k))
         power = "" if k == 1 else {2: "²", 3: "³"}.get(k, f"^{k}")
         return f"∂{power}{top}/{xs}"
+
+    @cached_property
+    def steps(self) -> Steps:
+        """The derivation, step by step (``str()`` prints one step a line)."""
+        names = set(self.variables_nodes)
+        raw = derive_steps(self.expression.node, self.variables_nodes[self.wrt],
+                           self.calculus_steps, names, self.layout)
+        return Steps(raw, self)
 
     def previous(self) -> _Evaluable:
         """The derivative of one order less (the expression itself for order 1)."""

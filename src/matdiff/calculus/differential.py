@@ -268,22 +268,43 @@ RULE_NAMES: dict[Op, str] = {
 }
 
 
-def differential(f: Node, x: Node) -> Node | None:
-    """``df`` in terms of ``dX`` (``Op.DIFF`` of ``x``), or None if ``f`` is free of ``x``."""
-    dx = build.diff(x)
-    memo: dict[int, Node | None] = {}
+def differential(f: Node, x: Node | tuple[Node, ...],
+                 used: list[str] | None = None) -> Node | None:
+    """``df`` in terms of ``dX`` (``Op.DIFF`` of ``x``), or None if ``f`` is free of ``x``.
 
-    def d(node: Node) -> Node | None:
+    ``x`` may be several variables (``df`` then has a differential for each); ``used``, when
+    given, collects the names of the rules applied, outermost first.
+    """
+    targets = {id(v): build.diff(v) for v in (x if isinstance(x, tuple) else (x,))}
+    memo: dict[int, Node | None] = {}
+    applied: list[tuple[int, str]] = []
+
+    def d(node: Node, depth: int = 0) -> Node | None:
         key = id(node)
         if key in memo:
             return memo[key]
-        if node is x:
-            result = dx
+        if key in targets:
+            result = targets[key]
         else:
-            result = D_RULES[node.op](node, d)
+            result = D_RULES[node.op](node, lambda a: d(a, depth + 1))
             if result is not None and result.shape != node.shape:
                 result = build.scale(result, build.fill(1.0, node.shape))
+            if result is not None and node.op in RULE_NAMES:
+                applied.append((depth, _rule_name(node)))
         memo[key] = result
         return result
 
-    return d(f)
+    result = d(f)
+    if used is not None:
+        for _, name in sorted(applied, key=lambda e: e[0]):
+            if name not in used:
+                used.append(name)
+    return result
+
+
+def _rule_name(node: Node) -> str:
+    if node.op is Op.POW and node.args[0].op is Op.NORM2 and node.args[1].op is Op.CONST:
+        return "differential of the Frobenius norm: d‖A‖^p = p ‖A‖^(p-2) A : dA"
+    if node.op is Op.FUNC:
+        return f"chain rule: d {node.attrs[0]}(A) = {node.attrs[0]}'(A) .* dA"
+    return RULE_NAMES[node.op]

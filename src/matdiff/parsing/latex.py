@@ -62,7 +62,8 @@ def parse_latex(text: str, declared: set[str]) -> tuple[Syn, str | None]:
         raise ParseError(f"cannot read this LaTeX: {e}", text, ((0, len(text)),)) from None
     try:
         wrt = _variable(tree, text, declared)
-        builder = SyntaxBuilder(text, declared | {wrt} if wrt else declared)
+        builder = SyntaxBuilder(text, declared | {wrt} if wrt else declared,
+                                lambda pos: bool(_KNOWN_COMMAND.match(text, pos)))
         return builder.transform(tree)
     except VisitError as e:
         if isinstance(e.orig_exc, MatdiffError):

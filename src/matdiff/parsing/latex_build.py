@@ -90,12 +90,15 @@ def _number(value: float, span: Span) -> Syn:
 
 @v_args(meta=True, inline=True)
 class SyntaxBuilder(Transformer):
-    """The transformer; ``declared`` names are kept whole when letters are split."""
+    """The transformer; ``declared`` names are kept whole when letters are split, and
+    ``is_command(pos)`` tells whether a macro at ``pos`` is one the grammar knows (and only
+    stands in the wrong place)."""
 
-    def __init__(self, text: str, declared: set[str]):
+    def __init__(self, text: str, declared: set[str], is_command=lambda pos: False):
         super().__init__()
         self.text = text
         self.declared = declared
+        self.is_command = is_command
         self.subscripted: set[int] = set()
 
     def error(self, message: str, span: Span) -> ParseError:
@@ -271,6 +274,8 @@ class SyntaxBuilder(Transformer):
         return re.sub(r"[{}\s]", "", _INNER_MACRO.sub(macro, inner))
 
     def unknown(self, meta, tok):
+        if self.is_command(tok.start_pos):
+            raise self.error(f"{tok} cannot stand here", _span(tok))
         raise self.error(f"{tok} is not a known command", _span(tok))
 
     # -- scripts ---------------------------------------------------------------------------

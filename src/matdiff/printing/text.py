@@ -37,21 +37,37 @@ def in_language(node: Node) -> bool:
                not (n.op is Op.FILL and n.rank > 2) for n in node.walk())
 
 
-def to_text(node: Node, diff_prefix: str = "d") -> str:
-    """``node`` in the ASCII language."""
-    return _Printer(diff_prefix).show(node)
+def to_text(node: Node, diff_prefix: str = "d", frobenius: bool = False) -> str:
+    """``node`` in the ASCII language.
+
+    With ``frobenius``, ``sum(A.*B)`` prints as the Frobenius product ``A : B`` (and
+    ``sum(x.*y)`` of vectors as ``x'*y``), the way derivations write differentials; that form
+    is for reading, not for parsing back.
+    """
+    return _Printer(diff_prefix, frobenius).show(node)
+
+
+_FROB = SUM + 0.5
 
 
 class _Printer:
-    def __init__(self, diff_prefix: str):
-        self.diff_prefix = diff_prefix
+    def __init__(self, diff_prefix: str, frobenius: bool = False):
+        self.diff_prefix, self.frobenius = diff_prefix, frobenius
 
     def show(self, node: Node) -> str:
+        if self.frobenius and node.op is Op.SUM and node.args[0].op is Op.HADAMARD:
+            a, b = node.args[0].args
+            return f"{self.wrap(a, PRODUCT)} : {self.wrap(b, PRODUCT)}"
         return getattr(self, "p_" + node.op.name.lower())(node)
 
-    def wrap(self, node: Node, need: int) -> str:
+    def level(self, node: Node) -> float:
+        if self.frobenius and node.op is Op.SUM and node.args[0].op is Op.HADAMARD:
+            return _FROB
+        return level(node)
+
+    def wrap(self, node: Node, need: float) -> str:
         text = self.show(node)
-        return f"({text})" if level(node) < need else text
+        return f"({text})" if self.level(node) < need else text
 
     def p_var(self, node):
         return node.attrs[0]
@@ -105,7 +121,7 @@ class _Printer:
         left = product.args[0]
         while left.op in (Op.MATMUL, Op.SCALE):
             left = left.args[0]
-        return level(left) >= POWER
+        return self.level(left) >= POWER
 
     def _binary(self, node, symbol):
         a, b = node.args
