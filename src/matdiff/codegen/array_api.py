@@ -100,14 +100,14 @@ class _Writer:
         args = ", ".join(self.params[v] for v in self.variables)
         head = [f"def {self.name}({args}):"]
         if self.namespace == "array_api":
-            inputs = ", ".join(self.params[v] for v in needed)
+            inputs = ", ".join(self.params[v] for v in needed) or "numpy.zeros(0)"
             head.append(f"    xp = array_api_compat.array_namespace({inputs})")
-        if self.needs_dtype and needed:
-            first = self.params[needed[0]]
-            head.append(f"    dtype = {first}.dtype")
+        if self.needs_dtype:
+            first = f"{self.params[needed[0]]}.dtype" if needed else "xp.float64"
+            head.append(f"    dtype = {first}")
         lines = head + ["    " + ln for ln in dims_lines + self.lines]
         lines.append(f"    return {body_expr}")
-        imports = "import array_api_compat\n" if self.namespace == "array_api" \
+        imports = "import array_api_compat\nimport numpy\n" if self.namespace == "array_api" \
             else "import numpy as xp\n"
         helpers = "".join(_HELPERS[op] + "\n\n\n" for op in sorted(self.helpers,
                                                                        key=lambda o: o.value))

@@ -1,11 +1,12 @@
 """The LaTeX grammar (``latex.lark``) and its entry point :func:`parse_latex`.
 
 Lark builds one LALR(1) parser at import, with the contextual lexer (so ``^2`` after a caret
-is one digit, as in TeX, and ``\\frac12`` is ``\\frac{1}{2}``).  :class:`SyntaxBuilder`
-(:mod:`.latex_build`) turns the tree into the shared syntax tree.  Input is checked for
-balanced ``()[]{}`` and ``\\left``/``\\right`` first, so the caret lands on the bracket at
-fault; every failure after that is a :class:`ParseError` with a caret and what was expected,
-and an unknown macro is named (``\\foo is not a known command``), never dropped.
+is one digit, as in TeX, and ``\\frac12`` is ``\\frac{1}{2}``) and the parse actions of
+:class:`~.latex_build.SyntaxBuilder` built in, so a parse builds the shared syntax tree
+directly.  Input is checked for balanced ``()[]{}`` and ``\\left``/``\\right`` first, so the
+caret lands on the bracket at fault; every failure after that is a :class:`ParseError` with a
+caret and what was expected, and an unknown macro is named (``\\foo is not a known
+command``), never dropped.
 """
 
 from __future__ import annotations
@@ -13,13 +14,13 @@ from __future__ import annotations
 import re
 from importlib import resources
 
-from lark import Lark, Tree
-from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedInput, VisitError
+from lark import Lark
+from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedInput
 
 from ..errors import MatdiffError, ParseError
 from ..ir.syntax import Syn
 from .brackets import check_brackets
-from .latex_build import SyntaxBuilder
+from .latex_build import Reading, SyntaxBuilder, reading
 from .latex_names import greek_terminal, macro_terminal, word_terminal
 
 __all__ = ["parse_latex"]
@@ -28,7 +29,7 @@ _GRAMMAR = "\n".join([
     resources.files(__package__).joinpath("latex.lark").read_text(),
     greek_terminal(), macro_terminal(), word_terminal(), "",
 ])
-_PARSER = Lark(_GRAMMAR, parser="lalr", lexer="contextual", propagate_positions=True,
+_PARSER = Lark(_GRAMMAR, parser="lalr", lexer="contextual", transformer=SyntaxBuilder(),
                maybe_placeholders=False)
 _KNOWN_COMMAND = re.compile("|".join(
     f"(?:{t.pattern.to_regexp()})" for t in _PARSER.terminals if t.name != "MACRO"))
@@ -36,12 +37,12 @@ _COMMAND = re.compile(r"\\(?:[A-Za-z]+|.)")
 _LEFT_RIGHT = re.compile(r"\\(left|right)(?![A-Za-z])")
 
 _OPERAND = {"WORD", "LETTER1", "NUMBER", "DIGIT1", "GREEK", "FONT"}
-_CLOSERS = {"_RPAR": "')'", "_RSQB": "']'", "_RBRACE": "'}'", "_BAR": "'|'",
-            "_NORMBAR": "'\\|'", "_RANGLE": "'\\rangle'"}
+_CLOSERS = {"RPAR": "')'", "RSQB": "']'", "RBRACE": "'}'", "BAR": "'|'",
+            "NORMBAR": "'\\|'", "RANGLE": "'\\rangle'"}
 _WORDS = {
     "PLUS": "'+'", "MINUS": "'-'", "STAR": "'*'", "SLASH": "'/'", "COLON": "':'",
-    "CARET": "'^'", "SUBSCRIPT": "'_'", "QUOTE": "\"'\"", "_COMMA": "','", "_LPAR": "'('",
-    "_LBRACE": "'{'", "_LSQB": "'['", "CDOT": "'\\cdot'", "TOP": "'\\top'",
+    "CARET": "'^'", "SUBSCRIPT": "'_'", "QUOTE": "\"'\"", "COMMA": "','", "LPAR": "'('",
+    "LBRACE": "'{'", "LSQB": "'['", "CDOT": "'\\cdot'", "TOP": "'\\top'",
     "PARTIAL": "'\\partial'", "_END_PUNCT": "the end",
 }
 
@@ -54,35 +55,19 @@ def parse_latex(text: str, declared: set[str]) -> tuple[Syn, str | None]:
         raise ParseError("the expression is empty", text, ((0, 1),))
     check_brackets(text, (("(", ")"), ("[", "]"), ("{", "}")))
     _check_left_right(text)
+    state = Reading(set(declared), lambda command: bool(_KNOWN_COMMAND.fullmatch(command)))
     try:
-        tree = _PARSER.parse(text)
+        with reading(state):
+            return _PARSER.parse(text)
     except UnexpectedInput as e:
         raise _syntax_error(text, e) from None
-    except LarkError as e:
-        raise ParseError(f"cannot read this LaTeX: {e}", text, ((0, len(text)),)) from None
-    try:
-        wrt = _variable(tree, text, declared)
-        builder = SyntaxBuilder(text, declared | {wrt} if wrt else declared,
-                                lambda pos: bool(_KNOWN_COMMAND.match(text, pos)))
-        return builder.transform(tree)
-    except VisitError as e:
-        if isinstance(e.orig_exc, MatdiffError):
-            raise e.orig_exc from None
-        raise ParseError("cannot read this LaTeX", text, ((0, len(text)),)) from e.orig_exc
+    except MatdiffError as e:
+        raise e.with_text(text) from None
     except RecursionError:
-        raise ParseError("the expression is nested too deeply", text,
-                         ((0, len(text)),)) from None
-
-
-def _variable(tree: Tree, text: str, declared: set[str]) -> str | None:
-    """The variable named by a leading derivative, read before the expression so that a
-    multi-letter one (``\\nabla_{Wout}``) is kept whole inside it."""
-    for child in tree.children:
-        if isinstance(child, Tree) and child.data in ("lead", "quotient"):
-            for part in child.children:
-                if isinstance(part, Tree) and part.data == "wrt":
-                    return SyntaxBuilder(text, declared).transform(part).name
-    return None
+        raise ParseError("the expression is nested too deeply", text, ((0, len(text)),)) \
+            from None
+    except (LarkError, ArithmeticError, LookupError, TypeError, ValueError) as e:
+        raise ParseError("cannot read this LaTeX", text, ((0, len(text)),)) from e
 
 
 def _check_left_right(text: str) -> None:

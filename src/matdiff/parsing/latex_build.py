@@ -1,9 +1,11 @@
-"""From the LaTeX parse tree to the syntax tree both parsers share.
+"""From LaTeX parse actions to the syntax tree both parsers share.
 
-:class:`SyntaxBuilder` is a lark transformer, one method per rule of ``latex.lark``; it yields
-the same :class:`~matdiff.ir.syntax.Syn` as the ASCII parser, so ``\\frac{1}{2}\\|DW-X\\|_F^2``
-and ``1/2*norm2(D*W - X)^2`` become one IR node.  Every node carries its span, binary nodes
-the operator's span (None for a juxtaposition).
+:class:`SyntaxBuilder` has one method per rule of ``latex.lark`` and runs inside the LALR
+parser (lark's ``transformer=``), so no parse tree is built.  It yields the same
+:class:`~matdiff.ir.syntax.Syn` as the ASCII parser: ``\\frac{1}{2}\\|DW-X\\|_F^2`` and
+``1/2*norm2(D*W - X)^2`` become one IR node.  Every node carries its span, binary nodes the
+operator's span (None for a juxtaposition).  What one parse needs to know (the declared
+names) is a :class:`Reading` in a context variable, set by :func:`reading`.
 
 A juxtaposition stays a :class:`Run` of factors until something else consumes it; only then
 is it folded into left-associative products (``2Ax`` is ``(2*A)*x``).  A run of letters is
@@ -20,7 +22,9 @@ transposes even if ``T`` is declared.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 
 from lark import Token, Transformer, v_args
 
@@ -28,7 +32,7 @@ from ..errors import ParseError
 from ..ir.syntax import Syn
 from .latex_names import BOLD_FONTS, FUNCTION_WORDS, GREEK_LETTERS, NAME_PATTERN
 
-__all__ = ["SyntaxBuilder", "Run", "Wrt", "close"]
+__all__ = ["SyntaxBuilder", "Reading", "reading", "Run", "Wrt", "close"]
 
 Span = tuple[int, int]
 
@@ -38,11 +42,37 @@ _INNER_MACRO = re.compile(r"\\([A-Za-z]+|_)")
 _BRACED_WORD = re.compile(r"\{\s*([^{}]*?)\s*\}")
 
 
+@dataclass
+class Reading:
+    """The state of one parse: names kept whole, norms that already have a subscript, and
+    whether a macro the grammar rejected is a known command in the wrong place."""
+
+    declared: set[str]
+    is_command: object = lambda text: False
+    subscripted: set[int] = field(default_factory=set)
+
+
+_READING: ContextVar[Reading] = ContextVar("latex_reading")
+
+
+@contextmanager
+def reading(state: Reading):
+    token = _READING.set(state)
+    try:
+        yield state
+    finally:
+        _READING.reset(token)
+
+
 @dataclass(frozen=True)
 class Run:
     """A juxtaposition not yet folded into products."""
 
     factors: tuple[Syn, ...]
+
+    @property
+    def span(self) -> Span:
+        return (self.factors[0].span[0], self.factors[-1].span[1])
 
 
 @dataclass(frozen=True)
@@ -80,59 +110,67 @@ def _factors(x) -> tuple[Syn, ...]:
     return x.factors if isinstance(x, Run) else (x,)
 
 
-def _span(x) -> Span:
-    return (x.start_pos, x.end_pos)
+def _span(tok: Token) -> Span:
+    return (tok.start_pos, tok.end_pos)
+
+
+def _from(first, last) -> Span:
+    """The span from the start of ``first`` to the end of ``last`` (tokens or nodes)."""
+    start = first.start_pos if isinstance(first, Token) else first.span[0]
+    end = last.end_pos if isinstance(last, Token) else last.span[1]
+    return (start, end)
 
 
 def _number(value: float, span: Span) -> Syn:
     return Syn("number", (), float(value), span)
 
 
-@v_args(meta=True, inline=True)
+def _error(message: str, span: Span) -> ParseError:
+    return ParseError(message, None, (span,))
+
+
+@v_args(inline=True)
 class SyntaxBuilder(Transformer):
-    """The transformer; ``declared`` names are kept whole when letters are split, and
-    ``is_command(pos)`` tells whether a macro at ``pos`` is one the grammar knows (and only
-    stands in the wrong place)."""
+    """The parse actions.  Errors carry spans; :func:`~.latex.parse_latex` adds the text."""
 
-    def __init__(self, text: str, declared: set[str], is_command=lambda pos: False):
-        super().__init__()
-        self.text = text
-        self.declared = declared
-        self.is_command = is_command
-        self.subscripted: set[int] = set()
-
-    def error(self, message: str, span: Span) -> ParseError:
-        return ParseError(message, self.text, (span,))
+    @property
+    def state(self) -> Reading:
+        return _READING.get()
 
     # -- the whole input -------------------------------------------------------------------
-    def start(self, meta, *children):
+    def start(self, *children):
         if isinstance(children[-1], tuple):
             body, wrt = children[-1]
             return close(body), wrt.name
         wrt = children[0] if len(children) == 2 else None
         return close(children[-1]), (wrt.name if wrt is not None else None)
 
-    def lead(self, meta, *children):
-        return children[-1] if isinstance(children[-1], Wrt) else None
+    def lead(self, *children):
+        wrt = children[-1] if isinstance(children[-1], Wrt) else None
+        if wrt is not None:
+            self.state.declared = self.state.declared | {wrt.name}
+        return wrt
 
-    def quotient(self, meta, opening, body, partial, wrt):
+    def quotient(self, opening, body, partial, wrt):
         return close(body), wrt
 
-    def wrt(self, meta, tok, sub=None):
+    def wrt(self, tok, sub=None):
         if tok.type == "FONT":
-            name = self.font_text(tok)
+            name = self._font_text(tok)
         elif tok.type == "GREEK":
             name = str(tok)[1:]
         else:
             name = str(tok)
         if not NAME_PATTERN.fullmatch(name):
-            raise self.error(f"cannot differentiate by {name!r}: it is not a name", _span(tok))
-        return Wrt(self.subscripted_name(name, sub), _span(meta))
+            raise _error(f"cannot differentiate by {name!r}: it is not a name", _span(tok))
+        if sub is not None:
+            return Wrt(f"{name}_{sub.text}", _from(tok, sub))
+        return Wrt(name, _span(tok))
 
     # -- operators -------------------------------------------------------------------------
     def _binary(kind):
-        def rule(self, meta, left, op, right):
-            return Syn(kind, (close(left), close(right)), _span(op), _span(meta))
+        def rule(self, left, op, right):
+            return Syn(kind, (close(left), close(right)), _span(op), _from(left, right))
         return rule
 
     add = _binary("add")
@@ -144,86 +182,87 @@ class SyntaxBuilder(Transformer):
         "CIRC": "hadamard", "ODOT": "hadamard", "OTIMES": "kron", "OSLASH": "ediv",
     }
 
-    def product(self, meta, left, op, right):
+    def product(self, left, op, right):
         kind = self._PRODUCTS[op.type]
-        return Syn(kind, (close(left), close(right)), _span(op), _span(meta))
+        return Syn(kind, (close(left), close(right)), _span(op), _from(left, right))
 
-    def neg(self, meta, op, arg):
-        return Syn("neg", (close(arg),), None, _span(meta))
+    def neg(self, op, arg):
+        return Syn("neg", (close(arg),), None, _from(op, arg))
 
-    def pos(self, meta, op, arg):
+    def pos(self, op, arg):
         return close(arg)
 
-    def juxt(self, meta, left, right):
+    def juxt(self, left, right):
         return Run(_factors(left) + _factors(right))
 
     # -- functions -------------------------------------------------------------------------
-    def function_name(self, tok: Token) -> str:
+    def _function_name(self, tok: Token) -> str:
         if tok.type == "LOGDET":
             return "logdet"
         if tok.type == "FUNC_MACRO":
             return FUNCTION_WORDS[str(tok)[1:]]
         word = _BRACED_WORD.search(str(tok)).group(1)
         if word not in FUNCTION_WORDS:
-            raise self.error(f"{word} is not a known function", _span(tok))
+            raise _error(f"{word} is not a known function", _span(tok))
         return FUNCTION_WORDS[word]
 
-    def call(self, meta, func, *args):
-        name = self.function_name(func)
-        return Syn("call", tuple(close(a) for a in args), name, _span(meta))
+    def call(self, func, *args):
+        *args, closing = args
+        return Syn("call", tuple(close(a) for a in args), self._function_name(func),
+                   _from(func, closing))
 
-    def apply(self, meta, func, arg):
-        return Syn("call", (close(arg),), self.function_name(func), _span(meta))
+    def apply(self, func, arg):
+        return Syn("call", (close(arg),), self._function_name(func), _from(func, arg))
 
-    def sqrt(self, meta, tok, arg):
-        return Syn("call", (close(arg),), "sqrt", _span(meta))
+    def sqrt(self, tok, arg):
+        return Syn("call", (close(arg),), "sqrt", _from(tok, arg))
 
-    def abs(self, meta, arg):
-        return Syn("call", (close(arg),), "abs", _span(meta))
+    def abs(self, opening, arg, closing):
+        return Syn("call", (close(arg),), "abs", _from(opening, closing))
 
-    def norm(self, meta, arg, sub=None):
-        node = Syn("norm", (close(arg),), "2", _span(meta))
-        return self.norm_subscript(node, sub) if sub is not None else node
+    def norm(self, opening, arg, closing, sub=None):
+        node = Syn("norm", (close(arg),), "2", _from(opening, closing))
+        return self._norm_subscript(node, sub) if sub is not None else node
 
-    def norm_subscript(self, node: Syn, sub: _Sub) -> Syn:
+    def _norm_subscript(self, node: Syn, sub: _Sub) -> Syn:
         kind = _NORM_KINDS.get(sub.text)
         if kind is None:
-            raise self.error(f"unknown norm subscript {sub.text!r}: write _2, _F or _1",
-                             sub.span)
-        out = Syn("norm", node.args, kind, (node.span[0], sub.span[1]))
-        self.subscripted.add(id(out))
+            raise _error(f"unknown norm subscript {sub.text!r}: write _2, _F or _1", sub.span)
+        out = Syn("norm", node.args, kind, _from(node, sub))
+        self.state.subscripted.add(id(out))
         return out
 
-    def angle(self, meta, langle, left, right):
-        return Syn("inner", (close(left), close(right)), _span(langle), _span(meta))
+    def angle(self, opening, left, right, closing):
+        return Syn("inner", (close(left), close(right)), _span(opening), _from(opening, closing))
 
-    def frac(self, meta, tok, numerator, denominator):
-        return Syn("div", (close(numerator), close(denominator)), _span(tok), _span(meta))
+    def frac(self, tok, numerator, denominator):
+        numerator, denominator = close(numerator), close(denominator)
+        return Syn("div", (numerator, denominator), _span(tok), _from(tok, denominator))
 
-    def group(self, meta, body):
+    def group(self, body):
         return close(body)
 
     # -- operands --------------------------------------------------------------------------
-    def number(self, meta, tok):
+    def number(self, tok):
         return _number(float(tok), _span(tok))
 
-    def single(self, meta, tok):
+    def single(self, tok):
         if tok.type == "DIGIT1":
             return _number(float(tok), _span(tok))
         if tok.type == "GREEK":
             return Syn("name", (), str(tok)[1:], _span(tok))
-        return self.letter(str(tok), _span(tok))
+        return self._letter(str(tok), _span(tok))
 
-    def letter(self, name: str, span: Span) -> Syn:
-        if name == "I" and "I" not in self.declared:
+    def _letter(self, name: str, span: Span) -> Syn:
+        if name == "I" and "I" not in self.state.declared:
             return Syn("name", (), "eye", span)
         return Syn("name", (), name, span)
 
-    def letters(self, meta, tok, sub=None):
-        word, start = str(tok), tok.start_pos
-        if word in FUNCTION_WORDS and len(word) > 1 and word not in self.declared:
-            raise self.error(f"{word} reads as a product of letters: write "
-                             f"\\operatorname{{{word}}} for the function", _span(tok))
+    def letters(self, tok, sub=None):
+        word, start, declared = str(tok), tok.start_pos, self.state.declared
+        if word in FUNCTION_WORDS and len(word) > 1 and word not in declared:
+            raise _error(f"{word} reads as a product of letters: write "
+                         f"\\operatorname{{{word}}} for the function", _span(tok))
         factors, i = [], 0
         while i < len(word):
             if word[i].isdigit():
@@ -232,34 +271,34 @@ class SyntaxBuilder(Transformer):
                     j += 1
                 factors.append(_number(float(word[i:j]), (start + i, start + j)))
             else:
-                j = next((k for k in range(len(word), i + 1, -1) if word[i:k] in self.declared),
+                j = next((k for k in range(len(word), i + 1, -1) if word[i:k] in declared),
                          i + 1)
-                factors.append(self.letter(word[i:j], (start + i, start + j)))
+                factors.append(self._letter(word[i:j], (start + i, start + j)))
             i = j
         if sub is not None:
-            factors[-1] = self.name_subscript(factors[-1], sub)
+            factors[-1] = self._name_subscript(factors[-1], sub)
         return Run(tuple(factors))
 
-    def greek(self, meta, tok, sub=None):
+    def greek(self, tok, sub=None):
         node = Syn("name", (), str(tok)[1:], _span(tok))
-        return self.name_subscript(node, sub) if sub is not None else node
+        return self._name_subscript(node, sub) if sub is not None else node
 
-    def font(self, meta, tok, sub=None):
+    def font(self, tok, sub=None):
         command = _FONT.match(str(tok)).group(1)
-        name = self.font_text(tok)
+        name = self._font_text(tok)
         if command in BOLD_FONTS and name == "1":
             node = Syn("call", (_number(1.0, _span(tok)),), "vector", _span(tok))
         elif name.isdigit():
             node = _number(float(name), _span(tok))
         elif command in BOLD_FONTS and name == "I":
-            node = self.letter("I", _span(tok))
+            node = self._letter("I", _span(tok))
         elif NAME_PATTERN.fullmatch(name):
             node = Syn("name", (), name, _span(tok))
         else:
-            raise self.error(f"{tok} is not a name", _span(tok))
-        return self.name_subscript(node, sub) if sub is not None else node
+            raise _error(f"{tok} is not a name", _span(tok))
+        return self._name_subscript(node, sub) if sub is not None else node
 
-    def font_text(self, tok: Token) -> str:
+    def _font_text(self, tok: Token) -> str:
         """The name inside ``\\mathbf{w_1}``, ``\\boldsymbol{\\beta}``, ``\\mathrm{W\\_out}``."""
         inner = _FONT.match(str(tok)).group(2).strip()
         if inner.startswith("{"):
@@ -269,80 +308,78 @@ class SyntaxBuilder(Transformer):
             word = m.group(1)
             if word == "_" or word in GREEK_LETTERS:
                 return word
-            raise self.error(f"\\{word} is not a known command inside {tok}", _span(tok))
+            raise _error(f"\\{word} is not a known command inside {tok}", _span(tok))
 
         return re.sub(r"[{}\s]", "", _INNER_MACRO.sub(macro, inner))
 
-    def unknown(self, meta, tok):
-        if self.is_command(tok.start_pos):
-            raise self.error(f"{tok} cannot stand here", _span(tok))
-        raise self.error(f"{tok} is not a known command", _span(tok))
+    def unknown(self, tok):
+        if self.state.is_command(str(tok)):
+            raise _error(f"{tok} cannot stand here", _span(tok))
+        raise _error(f"{tok} is not a known command", _span(tok))
 
     # -- scripts ---------------------------------------------------------------------------
-    def subscript(self, meta, underscore, *pieces):
+    def subscript(self, underscore, *pieces):
         text = []
         for p in pieces:
             if p.type == "GREEK":
                 text.append(str(p)[1:])
             elif p.type == "FONT":
-                text.append(self.font_text(p))
-            else:
+                text.append(self._font_text(p))
+            elif p.type != "RBRACE":
                 text.append(str(p))
-        return _Sub("".join(text), _span(meta))
+        return _Sub("".join(text), _from(underscore, pieces[-1]))
 
-    def name_subscript(self, node: Syn, sub: _Sub) -> Syn:
+    def _name_subscript(self, node: Syn, sub: _Sub) -> Syn:
         """``W`` with ``_1`` is the name ``W_1``; ``I_3`` is ``eye(3)``; a norm takes its kind."""
-        span = (node.span[0], sub.span[1])
-        if node.kind == "norm" and id(node) not in self.subscripted:
-            return self.norm_subscript(node, sub)
+        span = _from(node, sub)
+        if node.kind == "norm" and id(node) not in self.state.subscripted:
+            return self._norm_subscript(node, sub)
         if node.kind == "name" and node.value == "eye":
             if sub.text.isdigit():
                 return Syn("call", (_number(float(sub.text), sub.span),), "eye", span)
             return Syn("name", (), "eye", span)
         if node.kind != "name" or "_" in node.value:
-            raise self.error("a subscript belongs to a name or a norm", sub.span)
+            raise _error("a subscript belongs to a name or a norm", sub.span)
         name = f"{node.value}_{sub.text}"
         if not NAME_PATTERN.fullmatch(name):
-            raise self.error(f"{name!r} is not a name", span)
+            raise _error(f"{name!r} is not a name", span)
         return Syn("name", (), name, span)
 
-    def subscripted_name(self, name: str, sub: _Sub | None) -> str:
-        return name if sub is None else f"{name}_{sub.text}"
-
-    def sup_char(self, meta, caret, tok):
+    def sup_char(self, caret, tok):
         if str(tok) == "T":
-            return _Sup("transpose", None, _span(meta))
-        return _Sup("pow", self.single(meta, tok), _span(meta))
+            return _Sup("transpose", None, _from(caret, tok))
+        return _Sup("pow", self.single(tok), _from(caret, tok))
 
-    def sup_top(self, meta, caret, top):
-        return _Sup("transpose", None, _span(meta))
+    def sup_top(self, caret, top, closing=None):
+        return _Sup("transpose", None, _from(caret, closing or top))
 
-    def sup_inverse_top(self, meta, caret, minus, top):
-        return _Sup("inverse transpose", None, _span(meta))
+    def sup_inverse_top(self, caret, minus, top, closing):
+        return _Sup("inverse transpose", None, _from(caret, closing))
 
-    def sup_group(self, meta, caret, body):
+    def sup_group(self, caret, body, closing):
         body = close(body)
         if body.kind == "name" and body.value == "T":
-            return _Sup("transpose", None, _span(meta))
+            return _Sup("transpose", None, _from(caret, closing))
         if body.kind == "neg" and body.args[0].kind == "name" and body.args[0].value == "T":
-            return _Sup("inverse transpose", None, _span(meta))
-        return _Sup("pow", body, _span(meta))
+            return _Sup("inverse transpose", None, _from(caret, closing))
+        return _Sup("pow", body, _from(caret, closing))
 
-    def sup_elementwise(self, meta, caret, op, body):
-        return _Sup("epow", close(body), _span(meta))
+    def sup_elementwise(self, caret, op, body, closing):
+        return _Sup("epow", close(body), _from(caret, closing))
 
-    def power(self, meta, base, sup):
+    def power(self, base, sup):
         if isinstance(base, Run):
             *head, last = base.factors
-            if last.kind == "name" and last.value == "e" and "e" not in self.declared \
-                    and sup.kind == "pow":
-                raised = Syn("call", (sup.exponent,), "exp", (last.span[0], sup.span[1]))
+            if last.kind == "name" and last.value == "e" and sup.kind == "pow" \
+                    and "e" not in self.state.declared:
+                raised = Syn("call", (sup.exponent,), "exp", _from(last, sup))
             else:
-                raised = self.raise_to(last, sup, (last.span[0], sup.span[1]))
+                raised = self._raise_to(last, sup)
             return Run((*head, raised))
-        return self.raise_to(base, sup, _span(meta))
+        return self._raise_to(base, sup)
 
-    def raise_to(self, base: Syn, sup: _Sup, span: Span) -> Syn:
+    def _raise_to(self, base: Syn, sup: _Sup) -> Syn:
+        span = _from(base, sup)
         if sup.kind == "transpose":
             return Syn("transpose", (base,), sup.span, span)
         if sup.kind == "inverse transpose":
@@ -351,15 +388,14 @@ class SyntaxBuilder(Transformer):
             return Syn("transpose", (inverse,), sup.span, span)
         return Syn(sup.kind, (base, sup.exponent), sup.span, span)
 
-    def power_sub(self, meta, base, sup, sub):
+    def power_sub(self, base, sup, sub):
         if isinstance(base, Run):
             *head, last = base.factors
-            return self.power(meta, Run((*head, self.name_subscript(last, sub))), sup)
-        return self.power(meta, self.name_subscript(base, sub), sup)
+            return self.power(Run((*head, self._name_subscript(last, sub))), sup)
+        return self.power(self._name_subscript(base, sub), sup)
 
-    def prime(self, meta, base, quote):
+    def prime(self, base, quote):
         if isinstance(base, Run):
             *head, last = base.factors
-            return Run((*head, Syn("transpose", (last,), _span(quote),
-                                   (last.span[0], quote.end_pos))))
-        return Syn("transpose", (base,), _span(quote), _span(meta))
+            return Run((*head, Syn("transpose", (last,), _span(quote), _from(last, quote))))
+        return Syn("transpose", (base,), _span(quote), _from(base, quote))

@@ -121,7 +121,7 @@ class _Printer:
         left = product.args[0]
         while left.op in (Op.MATMUL, Op.SCALE):
             left = left.args[0]
-        return self.level(left) >= POWER
+        return self.level(left) >= POWER and left.op is not Op.CONST
 
     def _binary(self, node, symbol):
         a, b = node.args

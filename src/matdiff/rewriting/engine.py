@@ -35,6 +35,9 @@ class Rule:
     def apply(self, node: Node) -> Node | None:
         """The rewritten node, or None when the rule does not apply here."""
         if not isinstance(self.lhs, Pat):
+            op = getattr(self.lhs, "op", None)
+            if op is not None and op is not node.op:
+                return None
             out = self.lhs(node)
             return None if out is None or out is node else out
         b = match(self.lhs, node)

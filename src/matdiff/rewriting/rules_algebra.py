@@ -6,6 +6,8 @@ the rule fires (its soundness test evaluates both sides there).
 
 from __future__ import annotations
 
+import math
+
 from ..ir import Op, build
 from .engine import Rule, RuleSet
 from .measure import is_zero
@@ -42,6 +44,37 @@ def _zero_of_product(node):
 
 _zero_of_product.op = None
 
+_LINEAR = (Op.TRANSPOSE, Op.TRACE, Op.SUM, Op.NEG, Op.DIAGM, Op.DIAGV, Op.VEC)
+
+
+def _linear_of_zero(node):
+    if node.op not in _LINEAR or not is_zero(node.args[0]):
+        return None
+    return build.fill(0.0, node.shape) if node.shape else build.ZERO
+
+
+_linear_of_zero.op = None
+
+_NUMERIC = {
+    "exp": math.exp, "log": math.log, "sin": math.sin, "cos": math.cos, "tan": math.tan,
+    "arcsin": math.asin, "arccos": math.acos, "arctan": math.atan, "tanh": math.tanh,
+    "sqrt": math.sqrt, "abs": abs, "sign": lambda v: float((v > 0) - (v < 0)),
+    "sigmoid": lambda v: 1 / (1 + math.exp(-v)), "relu": lambda v: max(v, 0.0),
+}
+
+
+def _function_of_number(node):
+    if node.op is not Op.FUNC or node.args[0].op is not Op.CONST:
+        return None
+    try:
+        value = _NUMERIC[node.attrs[0]](node.args[0].attrs[0])
+    except (ValueError, OverflowError):
+        return None
+    return build.const(value) if _nice(value) else None
+
+
+_function_of_number.op = Op.FUNC
+
 
 def _scalar_product(s, t):
     """s*t with a number first."""
@@ -49,19 +82,22 @@ def _scalar_product(s, t):
 
 ALGEBRA = RuleSet("algebra", (
     Rule("double negation", Neg(Neg(A)), A, example="-(-x)"),
-    Rule("negative number", Neg(c), lambda b: build.const(-b["c"]), example="-(2)"),
+    Rule("double transpose", T(T(A)), A, example="(A')'"),
+    Rule("negative number", Neg(c), lambda b: build.const(-b["c"]), example="x/(-(2))"),
     Rule("product of numbers", Scale(c, d), lambda b: build.const(b["c"] * b["d"]),
-         example="2*3"),
+         example="(2*3)*x"),
     Rule("sum of numbers", Pat(Op.ADD, (c, d)), lambda b: build.const(b["c"] + b["d"]),
-         example="(2 + 3)"),
+         example="(2 + 3)*x"),
     Rule("quotient of numbers", Div(c, d), lambda b: build.const(b["c"] / b["d"]),
-         when=lambda b: b["d"] != 0 and _nice(b["c"] / b["d"]), example="1/2"),
+         when=lambda b: b["d"] != 0 and _nice(b["c"] / b["d"]), example="(1/2)*x"),
     Rule("power of numbers", Pow(c, d), lambda b: build.const(b["c"] ** b["d"]),
-         when=lambda b: b["c"] > 0 and _nice(b["c"] ** b["d"]), example="2^3"),
+         when=lambda b: b["c"] > 0 and _nice(b["c"] ** b["d"]), example="2^3*x"),
     Rule("one times", Scale(Const(1), A), A, example="1*x"),
     Rule("minus one times", Scale(Const(-1), A), Neg(A), example="-1*x"),
     Rule("zero times", Scale(Const(0), A), _zero_like, example="0*x"),
     Rule("product with zero", _zero_of_product, example="A*(0*B)"),
+    Rule("linear map of zero", _linear_of_zero, example="matrix(0)' + A"),
+    Rule("function of a number", _function_of_number, example="exp(0)*x"),
     Rule("numbers multiply", Scale(c, Scale(d, A)),
          lambda b: build.mul(build.const(b["c"] * b["d"]), b["A"]), example="2*(3*x)"),
     Rule("number before a scalar", Scale(NS, c), Scale(c, NS), example="a*2"),
@@ -101,9 +137,9 @@ IDENTITIES = RuleSet("identities", (
     Rule("identity on the right", Mul(A, Eye()), A, example="A*eye"),
     Rule("identity on the left", Mul(Eye(), A), A, example="eye*A"),
     Rule("transpose of the identity", Pat(Op.TRANSPOSE, (Hole("I", lambda n: n.op is Op.EYE),)),
-         Hole("I"), example="eye'"),
+         Hole("I"), example="A + eye'"),
     Rule("inverse of the identity", Pat(Op.INV, (Hole("I", lambda n: n.op is Op.EYE),)),
-         Hole("I"), example="inv(eye)"),
+         Hole("I"), example="A + inv(eye)"),
     Rule("inverse times itself (left)", Mul(Inv(A), A), lambda b: build.eye(b["A"].shape[0]),
          example="inv(A)*A"),
     Rule("inverse times itself (right)", Mul(A, Inv(A)), lambda b: build.eye(b["A"].shape[0]),
