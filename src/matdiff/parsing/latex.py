@@ -37,6 +37,8 @@ _COMMAND = re.compile(r"\\(?:[A-Za-z]+|.)")
 _LEFT_RIGHT = re.compile(r"\\(left|right)(?![A-Za-z])")
 
 _OPERAND = {"WORD", "LETTER1", "NUMBER", "DIGIT1", "GREEK", "FONT"}
+_OPERATORS = {"PLUS", "MINUS", "STAR", "SLASH", "CDOT", "TIMES", "DIVIDE", "CIRC", "ODOT",
+              "OTIMES", "OSLASH", "COLON"}
 _CLOSERS = {"RPAR": "')'", "RSQB": "']'", "RBRACE": "'}'", "BAR": "'|'",
             "NORMBAR": "'\\|'", "RANGLE": "'\\rangle'"}
 _WORDS = {
@@ -86,14 +88,20 @@ def _check_left_right(text: str) -> None:
 
 
 def _describe(expected) -> str:
+    """Lark's expected terminals in words: the closing brackets by name, then whether an
+    operator or an operand would do."""
     expected = set(expected)
+    parts = sorted(_CLOSERS[e] for e in expected if e in _CLOSERS)
+    if expected & _OPERATORS:
+        parts.append("an operator")
     if expected & _OPERAND:
-        return "expected an operand (a name, a number, '(' or a command)"
-    closers = sorted(_CLOSERS[e] for e in expected if e in _CLOSERS)
-    if closers:
-        return f"expected {' or '.join(closers)} or an operator"
-    words = sorted({_WORDS.get(e, e.lower().strip("_")) for e in expected if e != "$END"})
-    return "expected " + ", ".join(words[:6]) if words else "expected the end"
+        parts.append("an operand (a name, a number, '(' or a command)")
+    if not parts:
+        parts = sorted({_WORDS.get(e, e.lower().strip("_")) for e in expected} - {"$end"})
+    if not parts:
+        return "expected the end"
+    return "expected " + (parts[0] if len(parts) == 1 else
+                          ", ".join(parts[:-1]) + " or " + parts[-1])
 
 
 def _syntax_error(text: str, e: UnexpectedInput) -> ParseError:

@@ -196,7 +196,7 @@ class _Walker:
         return None
 
     def _walk(self, index: str, parts: list[Node]):
-        """Follow the chain from ``index``; return ('free', i), ('vector', None) or ('closed', i)."""
+        """Follow the chain from ``index``: ('free', i), ('vector', None) or ('closed', i)."""
         while True:
             slot = self._next_slot(index)
             if slot is None:
