@@ -42,4 +42,5 @@ def random_arrays(variables, rng, sizes=None):
 def evaluate(node, variables, arrays):
     gen = generate(node, variables)
     fn = compile_function(gen, variables, set(gen.needed))
+    arrays = {k: np.asarray(v, dtype=float) for k, v in arrays.items() if k in variables}
     return np.asarray(fn(**arrays), dtype=float)

@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .calculus.derivation import Step as RawStep
-from .printing.text import in_language, to_text
+from .printing.index import einsum_text
+from .printing.text import NotInLanguage, in_language, to_text
 
 __all__ = ["Steps", "ShownStep"]
 
@@ -33,7 +34,10 @@ class ShownStep:
     def expr_text(self) -> str:
         if self.index_text is not None:
             return self.index_text
-        return to_text(self.raw.expr, frobenius=True)
+        try:
+            return to_text(self.raw.expr, frobenius=True)
+        except NotInLanguage:
+            return einsum_text(self.raw.expr)
 
     @property
     def text(self) -> str:

@@ -18,8 +18,10 @@ value is the last step.  Jacobians end with the index form (and the vec/Kronecke
 there is one); higher orders continue with the differential of the previous derivative.
 
 Every step states something checkable: ``kind == "value"``: ``quantity`` equals ``value``;
-``kind == "differential"``: ``value`` is the differential of ``quantity`` (linear in the
-``dX`` of :attr:`Step.wrt`).  Both are given with abbreviations expanded.
+``kind == "differential"``: ``value`` is the differential of ``quantity`` (linear in
+``dX``); ``kind == "vec"``: ``value`` is ``vec`` of that differential.  ``value`` is the
+step's right side with the abbreviations (and their differentials) expanded, so a test can
+check every line on its own.
 """
 
 from __future__ import annotations
@@ -161,7 +163,7 @@ def _one_order(g: Node, x: Node, cstep: CalculusStep, names: set[str], order: in
              for name, node, _ in abbrevs]
     g_abbrev = substitute(g, to_var)
     if order == 1:
-        steps.append(Step("the function", gname, g_abbrev, "value", g, g))
+        steps.append(Step("the function", gname, g_abbrev, "value", g, expand(g_abbrev)))
     used: list[str] = []
     variables = (x,) + tuple(v for _, _, v in abbrevs)
     dg, details = _simplified(differential(g_abbrev, variables, used) or _zero(g))
@@ -173,17 +175,17 @@ def _one_order(g: Node, x: Node, cstep: CalculusStep, names: set[str], order: in
             inner_used: list[str] = []
             dm, det = _simplified(differential(node, x, inner_used) or _zero(node))
             steps.append(Step(", ".join(inner_used), "d" + name, dm, "differential", node,
-                              dm, details=det))
+                              expand(dm), details=det))
             inner[id(build.diff(v))] = dm
         dsub, det = _simplified(substitute(dg, inner))
         steps.append(Step("substitute " + ", ".join("d" + n for n, _, _ in abbrevs), dname,
                           dsub, "differential", g, expand(dsub), details=det))
-    steps.extend(_read_off(g, x, cstep, to_var, dname, order, f0, layout))
+    steps.extend(_read_off(g, x, cstep, to_var, expand, dname, order, f0, layout))
     return steps
 
 
-def _read_off(g: Node, x: Node, cstep: CalculusStep, to_var: dict, dname: str, order: int,
-              f0: Node, layout: str) -> list[Step]:
+def _read_off(g: Node, x: Node, cstep: CalculusStep, to_var: dict, expand, dname: str,
+              order: int, f0: Node, layout: str) -> list[Step]:
     """From the differential to the derivative: move dX out, read the coefficient off."""
     result = cstep.result
     symbol = _symbol(order, f0, x)
@@ -193,21 +195,22 @@ def _read_off(g: Node, x: Node, cstep: CalculusStep, to_var: dict, dname: str, o
     if g.is_scalar and result.shape == x.shape:
         rule = {2: "move the differential out of the Frobenius product (cyclic property of "
                    "the trace)", 1: "move the differential out of the inner product"}
+        paired = _pairing(shown, dx)
         steps.append(Step(rule.get(x.rank, "collect the terms in the differential"), dname,
-                          _pairing(shown, dx), "differential", g, _pairing(result, dx)))
+                          paired, "differential", g, expand(paired)))
         steps.append(Step(f"read off the gradient: {dname} = G : d{x.attrs[0]} gives G",
-                          symbol, shown, "value", result, result))
+                          symbol, shown, "value", result, expand(shown)))
     else:
         rule = f"read off the derivative: the coefficients of d{x.attrs[0]}"
         if any(n.op is Op.EINSUM for n in result.walk()):
             rule += ", in index notation (Kronecker deltas for the identity)"
-        steps.append(Step(rule, symbol, shown, "value", result, result, note="index"))
         if order == 1 and layout == "numerator":
             kron = kron_form(list(cstep.terms), cstep.out, g.shape, x.shape)
             if kron is not None:
                 vec = build.mul(simplify(kron), build.unary(Op.VEC, dx))
                 steps.append(Step("vec of a product: vec(A*X*B) = kron(B', A)*vec(X)",
                                   f"vec({dname})", vec, "vec", g, vec))
+        steps.append(Step(rule, symbol, shown, "value", result, expand(shown), note="index"))
     if shown is not result:
         steps.append(Step("expand the abbreviations", symbol, result, "value", result,
                           result))

@@ -12,7 +12,7 @@ from ..ir import Node, Op
 from ..tensor import Term
 from .text import NotInLanguage, number_text, to_text
 
-__all__ = ["index_notation", "term_text"]
+__all__ = ["index_notation", "term_text", "einsum_text"]
 
 _FREE = "ijklmnuvwxyz"
 _SUMMED = "pqrstabcdefgh"
@@ -87,3 +87,30 @@ def index_notation(terms: list[Term], out: tuple, lhs: str) -> str:
         else:
             text += (" + " if k else "") + piece
     return f"{left} = {text}"
+
+
+def einsum_text(node: Node) -> str:
+    """Any node, with its index-form parts (``EINSUM``) written in index notation."""
+    if node.op is Op.EINSUM:
+        specs, _ = node.attrs
+        return " ".join(_factor_text(a, [ch for ch in spec if ch != "_"])
+                        for a, spec in zip(node.args, specs))
+    if node.op is Op.ADD:
+        parts = [einsum_text(a) for a in node.args]
+        text = parts[0]
+        for p in parts[1:]:
+            text += " - " + p[1:] if p.startswith("-") else " + " + p
+        return text
+    if node.op is Op.NEG:
+        return "-" + _grouped(node.args[0])
+    if node.op is Op.SCALE:
+        return _grouped(node.args[0]) + " " + _grouped(node.args[1])
+    try:
+        return to_text(node, frobenius=True)
+    except NotInLanguage:
+        return "(" + ", ".join(einsum_text(a) for a in node.args) + ")"
+
+
+def _grouped(node: Node) -> str:
+    text = einsum_text(node)
+    return f"({text})" if node.op is Op.ADD else text
