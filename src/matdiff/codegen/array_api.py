@@ -271,8 +271,14 @@ class _Writer:
         return f"xp.sum({self.expr(a)})"
 
     def e_kron(self, node, a, b):
-        if a.rank == 1:
+        if a.rank == 1 and b.rank == 1:
             outer = f"{self.operand(a, _CALL)}[:, None] * {self.operand(b, _CALL)}[None, :]"
+        elif a.rank == 1:
+            outer = (f"{self.operand(a, _CALL)}[:, None, None]"
+                     f" * {self.operand(b, _CALL)}[None, :, :]")
+        elif b.rank == 1:
+            outer = (f"{self.operand(a, _CALL)}[:, None, :]"
+                     f" * {self.operand(b, _CALL)}[None, :, None]")
         else:
             outer = (f"{self.operand(a, _CALL)}[:, None, :, None]"
                      f" * {self.operand(b, _CALL)}[None, :, None, :]")

@@ -142,9 +142,12 @@ def _to_scalar(shapes, attrs, u):
 
 def _kron(shapes, attrs, u):
     sa, sb = shapes
-    if len(sa) != len(sb) or len(sa) not in (1, 2):
-        u.fail("kron of {L} and {R}: both must be matrices or both vectors", 0, 1)
-    return tuple(u.prod(a, b) for a, b in zip(sa, sb))
+    if len(sa) not in (1, 2) or len(sb) not in (1, 2):
+        u.fail("kron of {L} and {R}: it takes matrices or vectors", 0, 1)
+    if len(sa) == len(sb):
+        return tuple(u.prod(a, b) for a, b in zip(sa, sb))
+    (ra, ca), (rb, cb) = matrix_view(sa), matrix_view(sb)
+    return (u.prod(ra, rb), ca if len(sb) == 1 else cb)
 
 
 def _on_vector(result_is_vector: bool, name: str):

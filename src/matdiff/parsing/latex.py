@@ -57,7 +57,8 @@ def parse_latex(text: str, declared: set[str]) -> tuple[Syn, str | None]:
         raise ParseError("the expression is empty", text, ((0, 1),))
     check_brackets(text, (("(", ")"), ("[", "]"), ("{", "}")))
     _check_left_right(text)
-    state = Reading(set(declared), lambda command: bool(_KNOWN_COMMAND.fullmatch(command)))
+    state = Reading(text, set(declared),
+                    lambda command: bool(_KNOWN_COMMAND.fullmatch(command)))
     try:
         with reading(state):
             return _PARSER.parse(text)

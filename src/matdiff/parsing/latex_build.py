@@ -15,8 +15,8 @@ a postfix on a run applies to its last factor: ``XA^T`` is ``X*(A^T)``.
 Readings that are conventions, not LaTeX:
 ``I`` (also bold) is the identity unless declared, ``I_3`` the 3×3 one; bold ``1`` is the
 all-ones vector; ``e^{x}`` is ``exp(x)`` unless ``e`` is declared; a run of letters that spells
-a function (``tr``) is an error asking for ``\\operatorname{tr}``; ``^T`` and ``^{T}`` are
-transposes even if ``T`` is declared.
+a function (``tr``) is an error asking for ``\\operatorname{tr}``; ``^T``, ``^{T}`` and
+``^{-T}`` are transposes even if ``T`` is declared (``^{(T)}`` is a power).
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ __all__ = ["SyntaxBuilder", "Reading", "reading", "Run", "Wrt", "close"]
 
 Span = tuple[int, int]
 
+_TRANSPOSES = {"^{T}": "transpose", "^{-T}": "inverse transpose"}
 _NORM_KINDS = {"2": "2", "F": "2", "fro": "2", "Fro": "2", "1": "1"}
 _FONT = re.compile(r"\\([A-Za-z]+)\s*(.*)", re.DOTALL)
 _INNER_MACRO = re.compile(r"\\([A-Za-z]+|_)")
@@ -44,11 +45,12 @@ _BRACED_WORD = re.compile(r"\{\s*([^{}]*?)\s*\}")
 
 @dataclass
 class Reading:
-    """The state of one parse: names kept whole, norms that already have a subscript, and
-    whether a macro the grammar rejected is a known command in the wrong place."""
+    """The state of one parse: its text, the names kept whole, whether a macro the grammar
+    rejected is a known command in the wrong place, and the norms that have a subscript."""
 
+    text: str
     declared: set[str]
-    is_command: object = lambda text: False
+    is_command: object = lambda command: False
     subscripted: set[int] = field(default_factory=set)
 
 
@@ -187,7 +189,9 @@ class SyntaxBuilder(Transformer):
         return Syn(kind, (close(left), close(right)), _span(op), _from(left, right))
 
     def neg(self, op, arg):
-        return Syn("neg", (close(arg),), None, _from(op, arg))
+        """A sign before a juxtaposition goes to its first factor, as in ASCII ``-2*x``."""
+        first, *rest = _factors(arg)
+        return close(Run((Syn("neg", (first,), None, _from(op, first)), *rest)))
 
     def pos(self, op, arg):
         return close(arg)
@@ -239,7 +243,10 @@ class SyntaxBuilder(Transformer):
         numerator, denominator = close(numerator), close(denominator)
         return Syn("div", (numerator, denominator), _span(tok), _from(tok, denominator))
 
-    def group(self, body):
+    def group(self, opening, body, closing):
+        return Syn("group", (close(body),), None, _from(opening, closing))
+
+    def braced(self, body):
         return close(body)
 
     # -- operands --------------------------------------------------------------------------
@@ -357,12 +364,11 @@ class SyntaxBuilder(Transformer):
         return _Sup("inverse transpose", None, _from(caret, closing))
 
     def sup_group(self, caret, body, closing):
-        body = close(body)
-        if body.kind == "name" and body.value == "T":
-            return _Sup("transpose", None, _from(caret, closing))
-        if body.kind == "neg" and body.args[0].kind == "name" and body.args[0].value == "T":
-            return _Sup("inverse transpose", None, _from(caret, closing))
-        return _Sup("pow", body, _from(caret, closing))
+        span = _from(caret, closing)
+        written = "".join(self.state.text[span[0]:span[1]].split())
+        if written in _TRANSPOSES:
+            return _Sup(_TRANSPOSES[written], None, span)
+        return _Sup("pow", close(body), span)
 
     def sup_elementwise(self, caret, op, body, closing):
         return _Sup("epow", close(body), _from(caret, closing))

@@ -76,6 +76,10 @@ def _function_of_number(node):
 _function_of_number.op = Op.FUNC
 
 
+def _ones_vector(node) -> bool:
+    return node.op is Op.FILL and node.rank == 1 and node.attrs[0] == 1.0
+
+
 def _scalar_product(s, t):
     """s*t with a number first."""
     return build.mul(t, s) if t.op is Op.CONST and s.op is not Op.CONST else build.mul(s, t)
@@ -151,6 +155,10 @@ IDENTITIES = RuleSet("identities", (
                                             and n.attrs[0] == 1.0)), A,
          example="x.*vector(1)"),
     Rule("sum of a scalar", Pat(Op.SUM, (S,)), S, example="sum(a)"),
+    Rule("ones times a vector", Mul(T(Hole("one", _ones_vector)), V), Pat(Op.SUM, (V,)),
+         example="vector(1)'*v"),
+    Rule("a vector times ones", Mul(T(V), Hole("one", _ones_vector)), Pat(Op.SUM, (V,)),
+         example="v'*vector(1)"),
     Rule("trace of a scalar", Tr(S), S, example="tr(x'*y)"),
     Rule("transpose of a scalar", T(S), S, example="(x'*y)'"),
 ))

@@ -142,7 +142,113 @@ def _sum_of_diagonals(node: Node) -> Node | None:
     return build.add(merged, *rest)
 
 
+def _power_of(f: Node) -> tuple[Node, int]:
+    """A chain factor as base and integer exponent: inv(A)^2 is (A, -2)."""
+    if f.op is Op.MATPOW:
+        base, k = _power_of(f.args[0])
+        return base, k * f.attrs[0]
+    if f.op is Op.INV and not f.is_scalar:
+        base, k = _power_of(f.args[0])
+        return base, -k
+    return f, 1
+
+
+def _with_power(base: Node, k: int) -> Node | None:
+    if k == 0:
+        return None
+    if k == 1:
+        return base
+    if k == -1:
+        return build.unary(Op.INV, base)
+    if k < 0:
+        return build.matpow(build.unary(Op.INV, base), -k)
+    return build.matpow(base, k)
+
+
+def _merge_powers(factors: list[Node]) -> list[Node]:
+    merged: list[tuple[Node, int]] = []
+    for f in factors:
+        base, k = _power_of(f)
+        if merged and merged[-1][0] is base and base.rank == 2:
+            merged[-1] = (base, merged[-1][1] + k)
+            if merged[-1][1] == 0:
+                merged.pop()
+        else:
+            merged.append((base, k))
+    out = [_with_power(b, k) for b, k in merged]
+    return [f for f in out if f is not None]
+
+
+def _expand_inverses(factors: list[Node]) -> list[Node]:
+    """inv(A*B) = inv(B)*inv(A) when every factor is square."""
+    out = []
+    for f in factors:
+        inner = chain(f.args[0]) if f.op is Op.INV and f.args[0].op is Op.MATMUL else None
+        if inner and all(g.rank == 2 and g.shape[0] == g.shape[1] for g in inner):
+            out.extend(build.unary(Op.INV, g) for g in reversed(inner))
+        else:
+            out.append(f)
+    return out
+
+
+@on(Op.MATMUL)
+def _powers_in_a_product(node: Node) -> Node | None:
+    """A*A = A^2, A^2*inv(A) = A, inv(A*B)*A = inv(B): powers of one base in a row combine."""
+    factors = chain(node)
+    best = None
+    for candidate in (factors, _expand_inverses(factors)):
+        merged = _merge_powers(candidate)
+        if len(merged) == len(candidate) and candidate is factors:
+            continue
+        out = product(merged) if merged else build.eye(node.shape[0])
+        if out.shape == node.shape and out is not node and cost(out) < cost(node) and \
+                (best is None or cost(out) < cost(best)):
+            best = out
+    return best
+
+
+@on(Op.MATMUL)
+def _outer_ones(node: Node) -> Node | None:
+    """vector(1)*vector(1)' = matrix(1), inside a product too."""
+    factors = chain(node)
+    for k in range(len(factors) - 1):
+        a, b = factors[k], factors[k + 1]
+        if a.op is Op.FILL and a.rank == 1 and b.op is Op.TRANSPOSE and \
+                b.args[0].op is Op.FILL and b.args[0].rank == 1 and \
+                a.attrs == b.args[0].attrs:
+            ones = build.fill(a.attrs[0] * 1.0, (a.shape[0], b.shape[1]))
+            if a.attrs[0] != 1.0:
+                ones = build.fill(a.attrs[0] ** 2, ones.shape)
+            return product(factors[:k] + [ones] + factors[k + 2:])
+    return None
+
+
+@on(Op.ADD)
+def _transpose_out_of_a_sum(node: Node) -> Node | None:
+    """A' + B' = (A + B)', when it prints shorter."""
+    transposed_terms = [t for t in node.args if t.op is Op.TRANSPOSE and t.rank == 2]
+    if len(transposed_terms) < 2:
+        return None
+    inner = build.add(*(t.args[0] for t in transposed_terms))
+    rest = [t for t in node.args if not (t.op is Op.TRANSPOSE and t.rank == 2)]
+    out = build.add(build.transpose(inner), *rest)
+    return out if cost(out) < cost(node) else None
+
+
+@on(Op.MATPOW)
+def _transpose_out_of_a_power(node: Node) -> Node | None:
+    """(A')^k = (A^k)'."""
+    base = node.args[0]
+    if base.op is not Op.TRANSPOSE:
+        return None
+    return build.transpose(build.matpow(base.args[0], node.attrs[0]))
+
+
 MATRIX = RuleSet("matrix", (
+    Rule("transpose out of a power", _transpose_out_of_a_power, example="(A')^2"),
+    Rule("powers in a product combine", _powers_in_a_product, example="A*A*inv(A)*B"),
+    Rule("outer product of ones", _outer_ones, example="A*vector(1)*vector(1)' + B"),
+    Rule("transpose out of a sum", _transpose_out_of_a_sum, example="(A*B)' + (B*A)'"),
     Rule("products associate", _associate, example="A*(B*C)"),
     Rule("sum of diagonal matrices", _sum_of_diagonals, example="diag(x) - diag(y)"),
     Rule("symmetric matrix equals its transpose", _symmetric_transpose, example="(A'*A)'"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 from ..ir import Node
 from .engine import RuleSet, Trace, rewrite
 from .rules_algebra import ALGEBRA, IDENTITIES
+from .rules_elementwise import ELEMENTWISE
 from .rules_matrix import MATRIX
 from .rules_sums import SUMS
 
@@ -16,8 +17,9 @@ __all__ = ["SIMPLIFY", "simplify", "RULE_SETS"]
 
 RULE_SETS: dict[str, RuleSet] = {
     "algebra": ALGEBRA, "identities": IDENTITIES, "matrix": MATRIX, "sums": SUMS,
+    "elementwise": ELEMENTWISE,
 }
-SIMPLIFY = ALGEBRA + IDENTITIES + MATRIX + SUMS
+SIMPLIFY = ALGEBRA + IDENTITIES + MATRIX + ELEMENTWISE + SUMS
 
 DEFAULT_BUDGET = 20_000
 

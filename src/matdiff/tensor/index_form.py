@@ -187,11 +187,18 @@ def _vec(node, idx, ix):
 
 
 def _kron(node, idx, ix):
+    """kron(A, B)[i*p + k, j*q + l] = A_ij B_kl; a vector is a column (its column axis is
+    the other operand's)."""
     a, b = node.args
     ia = tuple(ix.fresh() for _ in a.shape)
     ib = tuple(ix.fresh() for _ in b.shape)
-    fused = [_atom(build.fuse(da, db), (i, p, q))
-             for i, da, db, p, q in zip(idx, a.shape, b.shape, ia, ib)]
+    fused = [_atom(build.fuse(a.shape[0], b.shape[0]), (idx[0], ia[0], ib[0]))]
+    if a.rank == 2 and b.rank == 2:
+        fused.append(_atom(build.fuse(a.shape[1], b.shape[1]), (idx[1], ia[1], ib[1])))
+    elif a.rank == 2:
+        ia = (ia[0], idx[1])
+    elif b.rank == 2:
+        ib = (ib[0], idx[1])
     return _mul(*fused, lower(a, ia, ix), lower(b, ib, ix))
 
 
@@ -216,7 +223,7 @@ _LOWER = {
 }
 
 
-_PRODUCTS = frozenset({Op.MATMUL, Op.TRANSPOSE, Op.SCALE, Op.NEG})
+_PRODUCTS = frozenset({Op.MATMUL, Op.TRANSPOSE, Op.SCALE, Op.NEG, Op.VEC, Op.KRON})
 
 
 def rename(term: Term, old: Index, new: Index) -> Term:
@@ -245,6 +252,12 @@ def eliminate_deltas(term: Term, free: set[str]) -> Term:
                 term = rename(rest, old, new)
                 changed = True
                 break
+            if f.node.op is Op.FUSE:
+                contracted = _contract_fuse(term, k, free)
+                if contracted is not None:
+                    term = contracted
+                    changed = True
+                    break
             if f.node.op is Op.FILL:
                 others = {i for j, g in enumerate(term.factors) if j != k for i in g.idx}
                 value = f.node.attrs[0]
@@ -259,6 +272,32 @@ def eliminate_deltas(term: Term, free: set[str]) -> Term:
                     changed = True
                     break
     return term
+
+
+def _contract_fuse(term: Term, k: int, free: set) -> Term | None:
+    """Σ_r F[r,a,b] F[r,c,d] = δ_ac δ_bd, and Σ_r F[r,a,b] = 1 (the fused index summed)."""
+    f = term.factors[k]
+    r = f.idx[0]
+    if r is None or r in free:
+        return None
+    others = [j for j, g in enumerate(term.factors) if j != k and r in g.idx]
+    rest = [g for j, g in enumerate(term.factors) if j != k and j not in others]
+    if not others:
+        ones = [Factor(build.fill(1.0, (d,)), (i,))
+                for d, i in zip(f.node.shape[1:], f.idx[1:])
+                if i is not None and i not in free and not any(i in g.idx for g in rest)]
+        kept = [Factor(build.fill(1.0, (d,)), (i,))
+                for d, i in zip(f.node.shape[1:], f.idx[1:]) if i in free
+                and not any(i in g.idx for g in rest)]
+        return Term(term.coef, rest + ones + kept)
+    if len(others) != 1:
+        return None
+    g = term.factors[others[0]]
+    if g.node is not f.node or g.idx[0] != r:
+        return None
+    deltas = [Factor(build.eye(d), (i, j))
+              for d, i, j in zip(f.node.shape[1:], f.idx[1:], g.idx[1:])]
+    return Term(term.coef, rest + deltas)
 
 
 def symmetrize(terms: list[Term], a: str, b: str, mode: str) -> list[Term]:

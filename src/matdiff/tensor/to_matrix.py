@@ -82,7 +82,8 @@ def _normalize(f: Factor) -> Factor:
 
 
 def _raise_term(term: Term, free: tuple[str, ...]) -> tuple[Node, float]:
-    factors = [_normalize(f) for f in term.factors]
+    factors = _raise_fuses(list(term.factors), free)
+    factors = [_normalize(f) for f in factors]
     factors = _collapse_repeated(factors, free)
     scalars = [f.node for f in factors if not f.idx]
     factors = [f for f in factors if f.idx]
@@ -98,6 +99,90 @@ def _raise_term(term: Term, free: tuple[str, ...]) -> tuple[Node, float]:
     if result is None:
         return build.ONE, term.coef
     return result, term.coef
+
+
+def _groups(factors: list[Factor]) -> list[tuple[set, list[Factor]]]:
+    """Factors connected through shared indices."""
+    groups: list[tuple[set, list[Factor]]] = []
+    for f in factors:
+        idx = {i for i in f.idx if i is not None}
+        merged = (set(idx), [f])
+        for g in [g for g in groups if g[0] & idx]:
+            merged[0].update(g[0])
+            merged[1].extend(g[1])
+            groups.remove(g)
+        groups.append(merged)
+    return groups
+
+
+def _dim(index: str, factors: list[Factor]):
+    for f in factors:
+        if index in f.idx:
+            return f.node.shape[f.idx.index(index)]
+    raise _NoMatrixForm
+
+
+def _sub_matrix(factors: list[Factor], out: tuple, shape) -> Node:
+    node = to_matrix([Term(1.0, factors)], out, shape)
+    if node is None:
+        raise _NoMatrixForm
+    return node
+
+
+def _raise_fuses(factors: list[Factor], free: tuple) -> list[Factor]:
+    """vec and kron back from their selection tensors: F[r,a,b] with the factors over a and
+    b is vec(M) (M over (b, a)); two of them, or one beside a free column, a kron."""
+    fuses = [f for f in factors if f.node.op is Op.FUSE]
+    if not fuses:
+        return factors
+    rest = [f for f in factors if f.node.op is not Op.FUSE]
+    serial = 0
+    for f in fuses:
+        for pos in (1, 2):
+            if f.idx[pos] in free:
+                serial += 1
+                fresh = f"{f.idx[pos]}'f{serial}"
+                rest.append(Factor(build.eye(f.node.shape[pos]), (fresh, f.idx[pos])))
+                f_idx = list(f.idx)
+                f_idx[pos] = fresh
+                fuses[fuses.index(f)] = f = Factor(f.node, tuple(f_idx))
+    groups = _groups(rest)
+
+    def take(indices: set) -> list[Factor]:
+        chosen = [g for g in groups if g[0] & indices]
+        for g in chosen:
+            groups.remove(g)
+        return [h for g in chosen for h in g[1]]
+
+    out: list[Factor] = []
+    if len(fuses) == 2:
+        (r, i, k), (c, j, l) = fuses[0].idx, fuses[1].idx
+        left, right = take({i, j}), take({k, l})
+        p = _sub_matrix(left, (i, j), (fuses[0].node.shape[1], fuses[1].node.shape[1]))
+        q = _sub_matrix(right, (k, l), (fuses[0].node.shape[2], fuses[1].node.shape[2]))
+        out.append(Factor(build.construct(Op.KRON, (p, q)), (r, c)))
+    elif len(fuses) == 1:
+        (r, a, b) = fuses[0].idx
+        left, right = take({a}), take({b})
+        cols = [i for i in free if any(i in h.idx for h in left + right)]
+        da, db = fuses[0].node.shape[1], fuses[0].node.shape[2]
+        if not cols and not (set().union(*(set(h.idx) for h in left)) & {b}):
+            out.append(Factor(build.construct(Op.KRON, (_sub_matrix(left, (a,), (da,)),
+                                                         _sub_matrix(right, (b,), (db,)))),
+                              (r,)))
+        elif len(cols) == 1:
+            c = cols[0]
+            dc = _dim(c, left + right)
+            side_a = any(c in h.idx for h in left)
+            p = _sub_matrix(left, (a, c) if side_a else (a,), (da, dc) if side_a else (da,))
+            q = _sub_matrix(right, (b,) if side_a else (b, c), (db,) if side_a else (db, dc))
+            out.append(Factor(build.construct(Op.KRON, (p, q)), (r, c)))
+        else:
+            m = _sub_matrix(left + right, (b, a), (db, da))
+            out.append(Factor(build.unary(Op.VEC, m), (r,)))
+    else:
+        raise _NoMatrixForm
+    return out + [h for g in groups for h in g[1]]
 
 
 def _occurrences(factors: list[Factor], free) -> Counter:
