@@ -253,7 +253,7 @@ def derivative(expr: str | Expression, wrt: str | None = None, vars: dict | None
 
 def _choose_wrt(e: Expression, wrt: str | None) -> str:
     names = list(e.variables_nodes)
-    spans = tuple(v.span for v in e.variables_nodes.values() if v.span)
+    spans = tuple(e.typed.spans[name] for name in names if name in e.typed.spans)
     if wrt is None:
         wrt = e.wrt
     if wrt is None:

@@ -211,7 +211,7 @@ class _Printer:
     def juxtapose(self, left: str, right: str) -> str:
         if self.bars is not None and right.startswith(self.bars):
             right = _parenthesised(right)
-        return left + (" \\cdot " if right[0].isdigit() else " ") + right
+        return left + (" \\, " if right[0].isdigit() else " ") + right
 
     def right_factor(self, b: Node) -> str:
         """The right operand of a juxtaposition: a product or a sign takes parentheses."""

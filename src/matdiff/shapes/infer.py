@@ -76,6 +76,7 @@ class Typed:
     variables: dict[str, Node] = field(default_factory=dict)
     order: list[str] = field(default_factory=list)
     wrt: str | None = None
+    spans: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 class _Solver:
@@ -446,7 +447,7 @@ class _Inference:
             return node
 
         node = make(root)
-        return Typed(node, self.text, variables, list(self.order))
+        return Typed(node, self.text, variables, list(self.order), None, dict(self.var_spans))
 
 
 def _number_literal(syn: Syn) -> float | None:
