@@ -7,8 +7,9 @@ prints one JSON object instead (the web API's fields).  Exit status: 0 on succes
 user error (bad expression, shapes, arguments; a short message with caret lines on stderr and
 no traceback), 1 on an internal error.  Colour only on a terminal and never with NO_COLOR.
 
-Only the public API is used.  The web stack (Starlette, uvicorn) is imported by ``serve``
-alone, so a derivative answers without paying for it.
+Only the public API is used (and the JSON form of :mod:`matdiff.web.results`, which is shared
+with the web API).  The web stack (Starlette, uvicorn) is imported by ``serve`` alone, so a
+derivative answers without paying for it.
 """
 
 from __future__ import annotations
@@ -19,6 +20,10 @@ import json
 import os
 import sys
 import textwrap
+
+import matdiff as md
+
+from .web.results import derivative_json, dims_from_text
 
 __all__ = ["main"]
 
@@ -110,9 +115,6 @@ def _read_expr(arg: str) -> str:
 
 
 def _parse_vars(items: list[str]) -> dict | None:
-    import matdiff as md
-    from .web.results import dims_from_text
-
     out = {}
     for item in items:
         name, sep, spec = item.partition("=")
@@ -122,12 +124,12 @@ def _parse_vars(items: list[str]) -> dict | None:
                 f"--var {item}: write NAME=m,n (dimensions) or NAME=KIND ({', '.join(_KINDS)})")
         if spec in _KINDS:
             out[name] = spec
-        elif "," not in spec and difflib.get_close_matches(spec, _KINDS, n=1, cutoff=0.75):
-            guess = difflib.get_close_matches(spec, _KINDS, n=1, cutoff=0.75)[0]
+            continue
+        typo = difflib.get_close_matches(spec, _KINDS, n=1, cutoff=0.75)
+        if typo and "," not in spec:
             raise md.ArgumentError(f"--var {item}: unknown kind {spec!r}; did you mean "
-                                   f"{guess!r}? (for a vector of length {spec}: {name}={spec},)")
-        else:
-            out[name] = dims_from_text(spec.split(","))
+                                   f"{typo[0]!r}? (for a vector of length {spec}: {name}={spec},)")
+        out[name] = dims_from_text(spec.split(","))
     return out or None
 
 
@@ -183,10 +185,6 @@ def _print_error(e, style: _Style) -> None:
 def _derive(argv: list[str]) -> int:
     args = _derive_parser().parse_args(argv)
     err_style = _Style(sys.stderr)
-    import matdiff as md
-
-    from .web.results import derivative_json
-
     try:
         expr = _read_expr(args.expr)
         vars = _parse_vars(args.var)

@@ -236,16 +236,16 @@ class _Writer:
 
     def e_transpose(self, node, a):
         if a.rank == 0:
-            return self.expr(a)
+            return self.operand(a, _CALL)
         if a.rank == 1 or node.rank < 2:
             return f"xp.reshape({self.expr(a)}, {self.shape(node.shape)})"
         return f"{self.operand(a, _CALL)}.T"
 
     def e_trace(self, node, a):
-        return self.expr(a) if a.is_scalar else f"xp.linalg.trace({self.expr(a)})"
+        return self.operand(a, _CALL) if a.is_scalar else f"xp.linalg.trace({self.expr(a)})"
 
     def e_det(self, node, a):
-        return self.expr(a) if a.is_scalar else f"xp.linalg.det({self.expr(a)})"
+        return self.operand(a, _CALL) if a.is_scalar else f"xp.linalg.det({self.expr(a)})"
 
     def e_logdet(self, node, a):
         if a.is_scalar:
@@ -264,7 +264,7 @@ class _Writer:
 
     def e_vec(self, node, a):
         if a.rank == 1:
-            return self.expr(a)
+            return self.operand(a, _CALL)
         return f"xp.reshape({self.operand(a, _CALL)}.T, {self.shape(node.shape)})"
 
     def e_sum(self, node, a):

@@ -51,6 +51,7 @@ _OPERATOR_NAMES = {
     Op.LOGSUMEXP: "\\operatorname{logsumexp}", Op.SOFTMAX: "\\operatorname{softmax}",
 }
 _NORM_BAR = "\\|"
+_ABS_BAR = "\\lvert"
 _PLAIN_SUBSCRIPT = re.compile(r"([A-Za-z])_([A-Za-z0-9]+)")
 _GREEK = re.compile(rf"({'|'.join(GREEK_LETTERS)})(?:_([A-Za-z0-9]+))?")
 
@@ -285,7 +286,7 @@ class _Printer:
         if name == "sqrt":
             return f"\\sqrt{{{self.grouped(arg)}}}"
         if name == "abs":
-            return f"|{self.barred('|', arg)}|"
+            return f"\\lvert {self.barred(_ABS_BAR, arg)} \\rvert"
         return self.call(f"\\operatorname{{{name}}}", arg)
 
     def p_norm2(self, node):

@@ -36,7 +36,8 @@ class Rule:
         """The rewritten node, or None when the rule does not apply here."""
         if not isinstance(self.lhs, Pat):
             op = getattr(self.lhs, "op", None)
-            if op is not None and op is not node.op:
+            if op is not None and node.op is not op and \
+                    not (isinstance(op, tuple) and node.op in op):
                 return None
             out = self.lhs(node)
             return None if out is None or out is node else out
@@ -78,7 +79,8 @@ def rewrite(node: Node, rules: RuleSet, trace: Trace | None = None) -> Node:
     by_op: dict = {}
     for rule in rules:
         op = rule.lhs.op if isinstance(rule.lhs, Pat) else getattr(rule.lhs, "op", None)
-        by_op.setdefault(op, []).append(rule)
+        for key in op if isinstance(op, tuple) else (op,):
+            by_op.setdefault(key, []).append(rule)
     generic = by_op.get(None, [])
 
     def visit(n: Node, depth: int = 0) -> Node:

@@ -49,11 +49,17 @@ def is_zero(node: Node) -> bool:
     return node.op in (Op.CONST, Op.FILL) and node.attrs[0] == 0.0
 
 
+_CHAINS: dict[int, tuple[Node, ...]] = {}
+
+
 def chain(node: Node) -> list[Node]:
     """The factors of a matrix-product chain, left to right."""
-    if node.op is Op.MATMUL:
-        return chain(node.args[0]) + chain(node.args[1])
-    return [node]
+    if node.op is not Op.MATMUL:
+        return [node]
+    key = id(node)
+    if key not in _CHAINS:
+        _CHAINS[key] = tuple(chain(node.args[0]) + chain(node.args[1]))
+    return list(_CHAINS[key])
 
 
 def open_chain(node: Node, flip=None) -> list[Node]:

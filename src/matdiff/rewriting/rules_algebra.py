@@ -42,7 +42,7 @@ def _zero_of_product(node):
     return build.fill(0.0, node.shape) if node.shape else build.ZERO
 
 
-_zero_of_product.op = None
+_zero_of_product.op = (Op.MATMUL, Op.HADAMARD, Op.SCALE, Op.KRON)
 
 _LINEAR = (Op.TRANSPOSE, Op.TRACE, Op.SUM, Op.NEG, Op.DIAGM, Op.DIAGV, Op.VEC)
 
@@ -53,7 +53,7 @@ def _linear_of_zero(node):
     return build.fill(0.0, node.shape) if node.shape else build.ZERO
 
 
-_linear_of_zero.op = None
+_linear_of_zero.op = _LINEAR
 
 _NUMERIC = {
     "exp": math.exp, "log": math.log, "sin": math.sin, "cos": math.cos, "tan": math.tan,

@@ -35,6 +35,13 @@ def transposed(node: Node) -> Node:
     return build.transpose(node)
 
 
+def _transpose_change(node: Node) -> int:
+    """How many tokens transposing ``node`` adds (-1 when it removes a transpose)."""
+    if node.op is Op.TRANSPOSE:
+        return -1
+    return 0 if node.is_scalar or is_symmetric(node) else 1
+
+
 def product(factors: list[Node]) -> Node:
     node = factors[0]
     for f in factors[1:]:
@@ -51,7 +58,10 @@ def _push_transpose(node: Node) -> Node | None:
     """(A*B)' = B'*A' and (A + B)' = A' + B', when the result is shorter."""
     inner = node.args[0]
     if inner.op is Op.MATMUL:
-        out = product([transposed(f) for f in reversed(chain(inner))])
+        factors = chain(inner)
+        if sum(_transpose_change(f) for f in factors) > 1:
+            return None
+        out = product([transposed(f) for f in reversed(factors)])
     elif inner.op is Op.ADD:
         out = build.add(*(transposed(t) for t in inner.args))
     elif inner.op is Op.HADAMARD:
@@ -195,14 +205,18 @@ def _expand_inverses(factors: list[Node]) -> list[Node]:
 def _powers_in_a_product(node: Node) -> Node | None:
     """A*A = A^2, A^2*inv(A) = A, inv(A*B)*A = inv(B): powers of one base in a row combine."""
     factors = chain(node)
+    expanded = _expand_inverses(factors)
+    bases = [_power_of(f)[0] for f in expanded]
+    if len(expanded) == len(factors) and all(a is not b for a, b in zip(bases, bases[1:])):
+        return None
     best = None
-    for candidate in (factors, _expand_inverses(factors)):
+    for candidate in (factors, expanded):
         merged = _merge_powers(candidate)
         if len(merged) == len(candidate) and candidate is factors:
             continue
         out = product(merged) if merged else build.eye(node.shape[0])
-        if out.shape == node.shape and out is not node and cost(out) < cost(node) and \
-                (best is None or cost(out) < cost(best)):
+        if out.shape == node.shape and out is not node and cost(out) <= cost(node) and \
+                len(merged) < len(factors) and (best is None or cost(out) < cost(best)):
             best = out
     return best
 

@@ -302,6 +302,10 @@ class _Walker:
         end, last = self._walk(index, parts)
         if not parts:
             raise _NoMatrixForm
+        if end == "free" and 2 * sum(p.op is Op.TRANSPOSE for p in parts) > len(parts):
+            flipped = [p.args[0] if p.op is Op.TRANSPOSE else build.transpose(p)
+                       for p in reversed(parts)]
+            return build.transpose(_product(flipped)), end, last
         return _product(parts), end, last
 
     def result(self) -> Node | None:
