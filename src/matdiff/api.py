@@ -22,6 +22,7 @@ from .errors import ArgumentError, MatdiffError, UnsupportedError
 from .ir import Node, Op, build
 from .parsing import parse as _parse
 from .printing.index import index_notation
+from .printing.latex import latex_name, to_latex
 from .printing.text import in_language, to_text
 from .rewriting import simplify
 from .tensor import kron_form
@@ -114,8 +115,6 @@ class Expression(_Evaluable):
 
     @property
     def latex(self) -> str:
-        from .printing.latex import to_latex
-
         return to_latex(self.node)
 
 
@@ -149,9 +148,15 @@ class Derivative(_Evaluable):
 
     @property
     def latex(self) -> str:
-        from .printing.latex import to_latex
+        """LaTeX of the result; index notation where there is no matrix form."""
+        if in_language(self.node):
+            return to_latex(self.node)
+        return self.index_latex
 
-        return to_latex(self.node)
+    @property
+    def index_latex(self) -> str:
+        last = self.calculus_steps[-1]
+        return index_notation(list(last.terms), last.out, self._lhs(latex=True), latex=True)
 
     @property
     def index(self) -> str:
@@ -179,7 +184,8 @@ class Derivative(_Evaluable):
         dvec = build.unary(Op.VEC, build.diff(self.variables_nodes[self.wrt]))
         return f"vec(d{f}) = {to_text(build.mul(node, dvec))}"
 
-    def _lhs(self) -> str:
+    def _lhs(self, latex: bool = False) -> str:
+        """``∂F_{0}{1}/∂A_{2}{3}`` (format slots for the index letters), or its LaTeX."""
         f = self.expression.node
         var = self.variables_nodes[self.wrt]
         n_f = sum(1 for d in f.shape if d != 1)
@@ -187,17 +193,28 @@ class Derivative(_Evaluable):
         slots = iter(range(n_f + self.order * n_x))
 
         def subs(n: int) -> str:
-            return "".join("{%d}" % next(slots) for _ in range(n))
+            idx = "".join("{%d}" % next(slots) for _ in range(n))
+            if not idx:
+                return ""
+            return "_{{" + idx + "}}" if latex else "_" + idx
 
         fname = "f" if not f.shape else "F"
         k = self.order
-        dx = lambda: f"∂{self.wrt}" + ("_" + subs(n_x) if n_x else "")  # noqa: E731
+        wrt = latex_name(self.wrt).replace("{", "{{").replace("}", "}}") if latex else self.wrt
+        partial = "\\partial " if latex else "∂"
+
+        def dx() -> str:
+            return partial + wrt + subs(n_x)
+
         if self.layout == "denominator":
-            xs = "".join(dx() for _ in range(k))
-            top = fname + ("_" + subs(n_f) if n_f else "")
+            xs = " ".join(dx() for _ in range(k)) if latex else "".join(dx() for _ in range(k))
+            top = fname + subs(n_f)
         else:
-            top = fname + ("_" + subs(n_f) if n_f else "")
-            xs = "".join(dx() for _ in range(k))
+            top = fname + subs(n_f)
+            xs = " ".join(dx() for _ in range(k)) if latex else "".join(dx() for _ in range(k))
+        if latex:
+            power = "" if k == 1 else f"^{{{{{k}}}}}"
+            return f"\\frac{{{{\\partial{power} {top}}}}}{{{{{xs}}}}}"
         power = "" if k == 1 else {2: "²", 3: "³"}.get(k, f"^{k}")
         return f"∂{power}{top}/{xs}"
 

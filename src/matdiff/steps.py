@@ -11,7 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .calculus.derivation import Step as RawStep
+from .errors import UnsupportedError
 from .printing.index import einsum_text
+from .printing.latex import to_latex
 from .printing.text import NotInLanguage, in_language, to_text
 
 __all__ = ["Steps", "ShownStep"]
@@ -21,6 +23,7 @@ __all__ = ["Steps", "ShownStep"]
 class ShownStep:
     raw: RawStep
     index_text: str | None = None
+    index_latex: str | None = None
 
     @property
     def rule(self) -> str:
@@ -45,24 +48,29 @@ class ShownStep:
 
     @property
     def latex(self) -> str:
-        from .printing.latex import to_latex
-
         lhs = _latex_lhs(self.lhs)
-        if self.index_text is not None or not in_language(self.raw.expr) and \
-                not _only_differentials(self.raw.expr):
-            body = r"\text{" + self.expr_text.replace("_", r"\_") + "}"
-        else:
-            body = to_latex(self.raw.expr)
+        if self.index_latex is not None:
+            return f"{lhs} = {self.index_latex}"
+        try:
+            body = to_latex(self.raw.expr, frobenius=True)
+        except UnsupportedError:
+            body = latex_text(self.expr_text)
         return f"{lhs} = {body}"
 
 
-def _only_differentials(node) -> bool:
-    from .ir import Op
+_TEXT_ESCAPES = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "_": r"\_",
+                 "^": r"\textasciicircum{}", "#": r"\#", "$": r"\$", "%": r"\%",
+                 "&": r"\&", "~": r"\textasciitilde{}", "‖": "|"}
 
-    return all(n.op is not Op.EINSUM and n.op is not Op.FUSE for n in node.walk())
+
+def latex_text(text: str) -> str:
+    """Plain text for LaTeX's \\text{...}: special characters escaped."""
+    return r"\text{" + "".join(_TEXT_ESCAPES.get(ch, ch) for ch in text) + "}"
 
 
 def _latex_lhs(lhs: str) -> str:
+    if lhs.startswith("vec(") and lhs.endswith(")"):
+        return r"\operatorname{vec}(" + _latex_lhs(lhs[4:-1]) + ")"
     out = lhs.replace("∇²_", r"\nabla^2_").replace("∇_", r"\nabla_").replace("∂", r"\partial ")
     if out.startswith("d") and not out.startswith(r"\d"):
         out = r"\mathrm{d}" + out[1:]
@@ -75,10 +83,11 @@ class Steps(list):
     def __init__(self, raw: list[RawStep], derivative):
         shown = []
         for step in raw:
-            index_text = None
+            index_text = index_latex = None
             if step.note == "index" and not in_language(step.expr):
                 index_text = derivative.index.split(" = ", 1)[1]
-            shown.append(ShownStep(step, index_text))
+                index_latex = derivative.index_latex.split(" = ", 1)[1]
+            shown.append(ShownStep(step, index_text, index_latex))
         super().__init__(shown)
 
     def __str__(self) -> str:
@@ -89,5 +98,6 @@ class Steps(list):
 
     @property
     def latex(self) -> str:
-        rows = [f"{s.latex.replace(' = ', ' &= ', 1)} && \\text{{{s.rule}}}" for s in self]
+        """The derivation as an ``align*`` block, each rule named beside its step."""
+        rows = [f"{s.latex.replace(' = ', ' &= ', 1)} && {latex_text(s.rule)}" for s in self]
         return "\\begin{align*}\n" + " \\\\\n".join(rows) + "\n\\end{align*}"

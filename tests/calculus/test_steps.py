@@ -99,3 +99,20 @@ def test_steps_name_their_rules():
     assert any("product rule" in r for r in rules)
     assert any("move the differential out" in r for r in rules)
     assert d.steps[-1].text == "∇_W f = D'*(D*W - X)"
+
+
+def test_seed_derivation_in_latex_is_an_align_block():
+    d = md.derivative("0.5*norm2(D*W - X)^2", wrt="W")
+    latex = d.steps.latex
+    assert latex + "\n" == (GOLDEN / "norm_by_W.tex").read_text()
+    rows = latex.split("\n")[1:-1]
+    assert len(rows) == len(d.steps)
+    assert all("&=" in row and "\\text{" in row for row in rows)
+
+
+def test_a_jacobian_derivation_ends_in_index_and_kronecker_forms():
+    d = md.derivative("A*B", wrt="A")
+    texts = [s.text for s in d.steps]
+    assert "vec(dF) = kron(B', eye)*vec(dA)" in texts
+    assert texts[-1] == "∂F/∂A = δ_ik B_lj"
+    assert d.steps[-1].latex == "\\partial F/\\partial A = \\delta_{ik} B_{lj}"

@@ -8,8 +8,10 @@ one (the row of a row vector) carry no index.
 
 from __future__ import annotations
 
+from ..errors import UnsupportedError
 from ..ir import Node, Op
 from ..tensor import Term
+from .latex import latex_number, to_latex
 from .text import NotInLanguage, number_text, to_text
 
 __all__ = ["index_notation", "term_text", "einsum_text"]
@@ -27,7 +29,26 @@ def _letters(out: tuple, terms: list[Term]) -> dict:
     return names
 
 
-def _factor_text(node: Node, idx: list[str]) -> str:
+def _factor_latex(node: Node, idx: list[str]) -> str:
+    sub = "_{" + "".join(idx) + "}" if idx else ""
+    if node.op is Op.EYE:
+        return "\\delta" + sub
+    if node.op is Op.FILL:
+        return latex_number(node.attrs[0]) + sub
+    if node.op is Op.FUSE:
+        return f"[{idx[0]} = ({idx[1]}, {idx[2]})]"
+    try:
+        text = to_latex(node)
+    except UnsupportedError:
+        text = "T"
+    if node.op not in (Op.VAR, Op.CONST):
+        text = f"\\left({text}\\right)"
+    return text + sub
+
+
+def _factor_text(node: Node, idx: list[str], latex: bool = False) -> str:
+    if latex:
+        return _factor_latex(node, idx)
     sub = "".join(idx)
     if node.op is Op.EYE:
         return f"δ_{sub}"
@@ -44,7 +65,7 @@ def _factor_text(node: Node, idx: list[str]) -> str:
     return f"{text}_{sub}" if sub else text
 
 
-def term_text(term: Term, names: dict) -> str:
+def term_text(term: Term, names: dict, latex: bool = False) -> str:
     """One term: coefficient, then its factors with their indices."""
     local = dict(names)
     summed = iter(_SUMMED)
@@ -57,19 +78,20 @@ def term_text(term: Term, names: dict) -> str:
             if i not in local:
                 local[i] = next(summed, None) or f"s{len(local)}"
             idx.append(local[i])
-        parts.append(_factor_text(f.node, idx))
+        parts.append(_factor_text(f.node, idx, latex))
     body = " ".join(parts)
     coef = term.coef
+    number = latex_number if latex else number_text
     if not body:
-        return number_text(coef)
+        return number(coef)
     if coef == 1.0:
         return body
     if coef == -1.0:
         return "-" + body
-    return f"{number_text(coef)} {body}"
+    return f"{number(coef)} {body}"
 
 
-def index_notation(terms: list[Term], out: tuple, lhs: str) -> str:
+def index_notation(terms: list[Term], out: tuple, lhs: str, latex: bool = False) -> str:
     """``lhs = Σ terms`` with the free indices of ``out``; ``lhs`` may use ``{0}``, ``{1}`` …
 
     for the names of the free indices in order.
@@ -81,7 +103,7 @@ def index_notation(terms: list[Term], out: tuple, lhs: str) -> str:
         return f"{left} = 0"
     text = ""
     for k, t in enumerate(terms):
-        piece = term_text(t, names)
+        piece = term_text(t, names, latex)
         if k and piece.startswith("-"):
             text += " - " + piece[1:]
         else:
