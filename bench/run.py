@@ -1,0 +1,285 @@
+"""The derivation-speed benchmark: matdiff against SymPy and tensorgrad, in one run.
+
+``bench/.venv/bin/python bench/run.py [--write]`` (``make bench`` builds that environment and
+writes the page).  Every measurement runs in a child process (``worker.py``, ``numeric.py``);
+this process gathers the results, profiles matdiff where it misses a target, and renders
+``docs/benchmarks.md`` (``--write``) or prints the page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import datetime
+import importlib.metadata
+import os
+import platform
+import pstats
+import subprocess
+import sys
+import tempfile
+import traceback
+from pathlib import Path
+
+import numpy as np
+
+import report
+from problems import FAMILIES, SEEDS, scaling_keys
+from timing import HERE, Measurement, measure, run_lines
+
+__all__ = ["main"]
+
+ROOT = HERE.parent
+PAGE = ROOT / "docs" / "benchmarks.md"
+PACKAGES = ("matdiff", "sympy", "tensorgrad", "jax", "jaxlib", "torch", "numpy", "lark")
+NUMERIC_TOOLS = ("matdiff", "matdiff-jax", "jax", "torch")
+
+
+def _say(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def machine() -> dict[str, str]:
+    """What the numbers were measured on."""
+    cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
+    model = next((ln.split(":", 1)[1].strip() for ln in cpuinfo if ln.startswith("model name")),
+                 platform.processor() or "unknown")
+    memory = next(ln.split(":", 1)[1].strip() for ln in Path("/proc/meminfo").read_text()
+                  .splitlines() if ln.startswith("MemTotal"))
+    versions = {p: importlib.metadata.version(p) for p in PACKAGES}
+    commit = _git("rev-parse", "--short", "HEAD")
+    dirty = " (with uncommitted changes under src/)" if _git("status", "--porcelain", "src") \
+        else ""
+    return {
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "cpu": model, "nproc": str(len(os.sched_getaffinity(0))), "memory": memory,
+        "os": platform.platform(), "python": platform.python_version(),
+        "packages": ", ".join(f"{p} {v}" for p, v in versions.items()),
+        "matdiff": f"commit {commit}{dirty}",
+        "load": "{:.2f} {:.2f} {:.2f}".format(*os.getloadavg()),
+    }
+
+
+def _git(*args: str) -> str:
+    done = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)
+    return done.stdout.strip()
+
+
+def _merge(runs: list[Measurement]) -> Measurement:
+    """Several one-repetition runs (fresh processes) as one sample."""
+    merged = runs[0]
+    for m in runs[1:]:
+        merged.times += m.times
+    return merged
+
+
+def seed_results(budget: float, limit: float, first_runs: int) -> dict:
+    out = {}
+    for key in SEEDS:
+        _say(f"seed {key}")
+        r = {tool: {mode: measure(["--tool", tool, "--job", key, "--mode", mode], limit, budget)
+                    for mode in ("cold", "warm")} for tool in ("matdiff", *report.PEERS)}
+        r["matdiff"]["first"] = _merge([
+            measure(["--tool", "matdiff", "--job", key, "--mode", "first"], limit, 0)
+            for _ in range(first_runs)])
+        for unit in ("index", "latex"):
+            r[unit] = measure(["--tool", "matdiff", "--job", key, "--unit", unit], limit, budget)
+        out[key] = r
+    return out
+
+
+def scaling_results(budget: float, limit: float) -> dict:
+    """Each family at each size; a tool that timed out is not run at larger sizes."""
+    out = {}
+    for family, (_, sizes) in FAMILIES.items():
+        stopped: set[str] = set()
+        out[family] = {}
+        for size, key in zip(sizes, scaling_keys(family)):
+            _say(f"scaling {key}")
+            row = {}
+            for tool in ("matdiff", *report.PEERS):
+                if tool in stopped:
+                    row[tool] = Measurement(status="timeout", timed_out=True,
+                                            extra={"limit_s": limit})
+                    continue
+                row[tool] = measure(["--tool", tool, "--job", key, "--mode", "cold"],
+                                    limit, budget)
+                if row[tool].timed_out and not row[tool].times:
+                    stopped.add(tool)
+            out[family][size] = row
+    return out
+
+
+def numeric_results(budget: float) -> tuple[dict, dict]:
+    """Per tool and problem the evaluation times; per problem the largest disagreement."""
+    times: dict[str, dict[str, Measurement]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for tool in NUMERIC_TOOLS:
+            _say(f"numeric {tool}")
+            command = [sys.executable, str(HERE / "numeric.py"), "--tool", tool, "--out", tmp,
+                       "--budget", str(budget)]
+            records, _, err = run_lines(command, 600)
+            if not records:
+                _say(f"numeric {tool} failed: {err.strip()[-300:]}")
+            times[tool] = _by_key(records)
+        agreement = {key: _disagreement(Path(tmp), key) for key in SEEDS}
+    return times, agreement
+
+
+def _by_key(records: list[dict]) -> dict[str, Measurement]:
+    out: dict[str, Measurement] = {}
+    for record in records:
+        if "key" in record:
+            current = out.setdefault(record["key"], Measurement())
+        elif "t" in record:
+            current.times.append(record["t"])
+        elif "error" in record:
+            current.error, current.status = record["error"], "error"
+    return out
+
+
+def _disagreement(folder: Path, key: str) -> float | None:
+    """Largest relative difference between any tool's result and matdiff's (NumPy)."""
+    base_file = folder / f"matdiff-{key}.npy"
+    if not base_file.exists():
+        return None
+    base = np.load(base_file)
+    scale = max(float(np.max(np.abs(base))), 1e-300)
+    diffs = [float(np.max(np.abs(np.load(f) - base))) / scale
+             for f in folder.glob(f"*-{key}.npy") if f != base_file
+             and np.load(f).shape == base.shape]
+    return max(diffs) if diffs else None
+
+
+def profile(key: str, top: int = 14) -> list[str]:
+    """matdiff's hottest functions on one cold derivation of ``key``, as a markdown table."""
+    import matdiff_side
+
+    matdiff_side.derive("lsq_W", "w")
+    profiler = cProfile.Profile()
+    try:
+        profiler.runcall(matdiff_side.derive, key, "prof")
+    except Exception as e:  # the failure is what the page must show
+        return _failure(e)
+    stats = pstats.Stats(profiler).stats
+    total = max(v[3] for v in stats.values())
+    rows = sorted(stats.items(), key=lambda kv: kv[1][2], reverse=True)[:top]
+    lines = [f"cProfile of one cold `{key}` derivation ({report.fmt(total)} under the "
+             "profiler), top functions by own time:", "",
+             "| function | calls | own time | with callees |", "|---|---|---|---|"]
+    for (file, line, func), (_, calls, own, cum, _) in rows:
+        lines.append(f"| `{_where(file, line, func)}` | {calls:,} | {report.fmt(own)} | "
+                     f"{report.fmt(cum)} |")
+    return lines
+
+
+def _where(file: str, line: int, func: str) -> str:
+    path = Path(file)
+    for anchor in ("matdiff", "site-packages"):
+        if anchor in path.parts:
+            path = Path(*path.parts[path.parts.index(anchor) + (anchor == "site-packages"):])
+            break
+    return f"{path}:{line} {func}" if line else func
+
+
+def _failure(e: Exception) -> list[str]:
+    """Where a derivation failed: the distinct frames of its traceback, innermost last."""
+    frames, seen = [], set()
+    for f in traceback.extract_tb(e.__traceback__):
+        where = _where(f.filename, f.lineno, f.name)
+        if where not in seen:
+            seen.add(where)
+            frames.append(where)
+    return [f"It raised `{type(e).__name__}: {str(e)[:120]}`; the distinct frames, outermost "
+            "first (a recursion repeats the last ones):", "", "```", *frames[-12:], "```"]
+
+
+def _profiles(verdicts: list) -> list[str]:
+    """A profile for each missed target, of the jobs that show the miss."""
+    keys = [k for _, met, _, shown in verdicts if not met for k in shown]
+    lines = []
+    for key in dict.fromkeys(keys):
+        _say(f"profile {key}")
+        lines += [f"#### `{key}`", "", *profile(key), ""]
+    return lines
+
+
+def page(info: dict, seeds: dict, scaling: dict, numeric: tuple, command: str) -> str:
+    cold, more = report.seed_tables(seeds)
+    verdicts = report.targets(seeds, scaling)
+    lines = [
+        "# Benchmarks: speed of derivation", "",
+        f"Generated by `{command}` (`bench/run.py`); do not edit by hand. "
+        "How it measures, and why: `bench/README.md`.", "",
+        "## Machine", "",
+        f"- {info['date']}; CPU: {info['cpu']}; `nproc`: {info['nproc']}; "
+        f"memory: {info['memory']}; {info['os']}",
+        f"- Python {info['python']}; {info['packages']}; matdiff at {info['matdiff']}",
+        f"- load average at the start: {info['load']}; at the end: {info['load_end']} "
+        "(the machine is shared, so other work can slow any measurement)", "",
+        "## Targets", "",
+        "| target | met | evidence |", "|---|---|---|",
+        *(f"| {s} | {'yes' if met else '**no**'} | {e} |" for s, met, e, _ in verdicts), "",
+        "## Seed problems: derivation time, cold", "",
+        "The unit timed: matdiff `str(md.derivative(text, wrt=..., vars=..., order=...))` "
+        "(parse, shapes, differentiate, simplify, print); SymPy: build the `MatrixSymbol` "
+        "expression, `.diff(V).doit()`, `str`; tensorgrad: build the expression, "
+        "`.grad(V).full_simplify()` (no printing). *Cold*: every repetition renames the "
+        "variables (and clears SymPy's cache), so nothing is reused from an earlier "
+        "repetition. Median (interquartile range) over repetitions within "
+        f"{info['budget']} s per cell (at least 5).", "",
+        *cold, "",
+        "## Warm repetitions, first calls, printers", "",
+        "*Warm*: the same input again and again in one process. *First call*: one derivation "
+        f"in a fresh process right after `import matdiff` ({info['first_runs']} processes). "
+        "The printers are timed alone on a ready derivative.", "",
+        *more, "",
+        "## What each tool returned", "",
+        "A bracket marks a result that is not the derivative (`unevaluated`: an unevaluated "
+        "`Derivative`; `wrong (0)`: zero, which no answer here is); such cells have no ratio.",
+        "", *report.results_table(seeds), "",
+        "## Scaling", "",
+        f"Cold, one child process per cell; a peer repetition is stopped after "
+        f"{info['limit']:.0f} s and the peer is not run at larger sizes.", "",
+        *report.scaling_tables(scaling),
+        "## Evaluation speed (not derivation speed)", "",
+        "A different question: how fast the numeric derivative comes out at given float64 "
+        "arrays. JAX (`jax.jit` of `jax.grad`/`jacrev`/`hessian`, compiled in a warm-up) and "
+        "PyTorch (`torch.autograd`, forward pass included) differentiate numerically; "
+        "matdiff evaluates its derived formula (`d.compile()`) on NumPy arrays, and the same "
+        "function under `jax.jit`. The last column is the largest difference from matdiff's "
+        "NumPy result, relative to its largest entry.", "",
+        *report.numeric_table(*numeric), "",
+    ]
+    profiles = _profiles(verdicts)
+    if profiles:
+        lines += ["## Profiles of the missed targets", "", *profiles]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--write", action="store_true", help=f"write {PAGE.relative_to(ROOT)}")
+    p.add_argument("--budget", type=float, default=1.5, help="seconds per measurement")
+    p.add_argument("--limit", type=float, default=60.0, help="seconds for one repetition")
+    p.add_argument("--first-runs", type=int, default=5, help="fresh processes per problem")
+    a = p.parse_args()
+    info = machine()
+    info.update(budget=a.budget, limit=a.limit, first_runs=a.first_runs)
+    seeds = seed_results(a.budget, a.limit, a.first_runs)
+    scaling = scaling_results(2 * a.budget, a.limit)
+    numeric = numeric_results(a.budget / 2)
+    info["load_end"] = "{:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
+    options = [arg for arg in sys.argv[1:] if arg != "--write"]
+    command = "make bench" if not options else "bench/.venv/bin/python bench/run.py --write " \
+        + " ".join(options)
+    text = page(info, seeds, scaling, numeric, command)
+    if a.write:
+        PAGE.write_text(text)
+        _say(f"wrote {PAGE}")
+    else:
+        print(text)
+
+
+if __name__ == "__main__":
+    main()
