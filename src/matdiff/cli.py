@@ -29,15 +29,15 @@ __all__ = ["main"]
 
 _EXAMPLES = r"""
 examples:
-  matdiff "0.5*norm2(D*W - X)^2" --wrt W           least squares: D'*(D*W - X)
-  matdiff "tr(A*B)" --wrt A                         B'
-  matdiff "x'*A*x" --wrt x --order 2 --steps        a Hessian, with its derivation
-  matdiff "x'*S*x" --wrt S --var S=symmetric        gradient in the symmetric matrices
-  matdiff "logdet(X)" --var X=spd --check           checked by finite differences
-  matdiff '\frac{1}{2}\|DW-X\|_F^2' --wrt W --latex  LaTeX in, LaTeX out
-  matdiff "0.5*norm2(A*x - b)^2" --var A=3,4 --json  one JSON object (web API fields)
-  echo "sum(exp(x))" | matdiff -                    the expression from standard input
-  matdiff serve                                     the web app on http://127.0.0.1:8000
+  matdiff "0.5*norm2(D*W - X)^2" --wrt W                  # least squares: D'*(D*W - X)
+  matdiff "tr(A*B)" --wrt A                               # B'
+  matdiff "x'*A*x" --wrt x --order 2 --steps              # a Hessian, with its derivation
+  matdiff "x'*S*x" --wrt S --var S=symmetric              # gradient among symmetric matrices
+  matdiff "logdet(X)" --var X=spd --check                 # checked by finite differences
+  matdiff '\frac{1}{2}\|DW-X\|_F^2' --wrt W --latex       # LaTeX in, LaTeX out
+  matdiff "norm2(A*x - b)^2" --wrt x --var A=3,4 --json   # as one JSON object
+  echo "sum(exp(x))" | matdiff -                          # the expression from standard input
+  matdiff serve                                           # the web app, http://127.0.0.1:8000
 
 variables: undeclared names starting with a-g (or Greek) are scalars, h-z vectors,
 capitals matrices; --var NAME=m,n declares dimensions (names or integers), --var

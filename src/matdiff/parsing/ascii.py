@@ -95,6 +95,10 @@ def parse_ascii(text: str) -> Syn:
             pos = tok.start_pos
             msg = f"unexpected {str(tok)!r}: "
         expected = getattr(e, "expected", None) or getattr(e, "accepts", None) or set()
+        if tok is not None and tok.type in ("NAME", "NUMBER", "LPAR", "BARS") \
+                and "STAR" in expected:
+            msg = f"missing an operator before {str(tok)!r}: "
+            expected = {"write * for a product"}
         raise ParseError(msg + describe_expected(expected), text,
                          ((pos, pos + max(1, len(str(tok or ""))) if tok else pos + 1),)) \
             from None

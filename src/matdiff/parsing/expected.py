@@ -7,7 +7,8 @@ __all__ = ["describe_expected"]
 _WORDS = {
     "NAME": "a name", "NUMBER": "a number", "LPAR": "'('", "RPAR": "')'", "PLUS": "'+'",
     "MINUS": "'-'", "STAR": "'*'", "SLASH": "'/'", "CARET": "'^'", "COMMA": "','",
-    "BARS": "'||'", "QUOTE": "'", "LBRACE": "'{'", "RBRACE": "'}'", "MACRO": "a \\command",
+    "BARS": "'||'", "QUOTE": "' (transpose)", "DOTT": "'.T'", "DOTSTAR": "'.*'",
+    "DOTSLASH": "'./'", "DOTCARET": "'.^'", "AT": "'@'", "NORMSUB": "'_F'", "LBRACE": "'{'", "RBRACE": "'}'", "MACRO": "a \\command",
 }
 
 
@@ -18,4 +19,6 @@ def describe_expected(expected) -> str:
         return "expected an operand (a name, a number or '(')"
     if not names:
         return "expected more input"
-    return "expected " + ", ".join(names[:6])
+    if len(names) == 1 and names[0].startswith("write"):
+        return names[0]
+    return "expected " + ", ".join(names[:8])

@@ -46,7 +46,9 @@ BOLD_FONTS = frozenset({"mathbf", "boldsymbol", "bm", "pmb", "mathbb", "textbf"}
 NAME_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 """What a name must look like once read (the ASCII language's names)."""
 
-_WORD_FONTS = ("mathrm", "text", "textrm", "mathit", "mathsf")
+_WORD_FONTS = ("mathrm", "text", "textrm", "mathsf")
+"""Fonts in which a function word is the function (``\\mathrm{tr}``); in the others
+(``\\mathit{ln}``) it is a name."""
 
 
 def _alternatives(words) -> str:

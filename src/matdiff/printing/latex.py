@@ -1,18 +1,21 @@
 """The LaTeX printer: IR as a math page typesets it, in a form the LaTeX parser reads back.
 
 A visitor with one rule per op, like the text printer (:mod:`.text`), over its own precedence
-table: the LaTeX grammar (``parsing/latex.lark``) ranks juxtaposition above unary minus, which
-ASCII has no counterpart for.  Matrix and scalar products print as juxtaposition
+table (:data:`LEVELS`): the LaTeX grammar (``parsing/latex.lark``) has juxtaposition, which
+binds tighter than any written operator.  Matrix and scalar products print as juxtaposition
 (``D^\\top (D W - X)``), Hadamard and Kronecker products as ``\\odot`` and ``\\otimes``, a
 division by a scalar as ``\\frac``, an inverse as ``^{-1}``.  Functions always take
-parentheses, so a printed call never swallows the factors after it.
+parentheses, so a printed call never swallows the factors after it.  Signs and parentheses
+follow the text printer's rules, since both parsers hand inference the same tree:
+``-A B`` is ``-(A*B)``, ``(2 A) B`` keeps its grouping, a flat sum prints flat.
 
 Names print so the parser keeps them whole whatever is declared: a single letter or a Greek
-letter as itself with an optional subscript (``W_{1}``, ``\\lambda_{2}``), anything else
-upright (``\\mathrm{Wout}``, ``\\mathrm{x\\_1\\_2}``).  ``I`` prints as ``\\mathrm{I}`` and the
-identity as ``I``; a variable ``e`` under a power is braced (``{e}^{2}``), since ``e^{x}`` reads
-as the exponential.  Index-form tensors (``EINSUM``) have no matrix form and raise
-:class:`UnsupportedError`.
+letter as itself with an optional subscript (``W_{1}``, ``\\lambda_{2}``), anything else as
+one italic identifier (``\\mathit{Wout}``, ``\\mathit{x\\_1\\_2}``).  ``I`` prints as
+``\\mathit{I}`` and the identity as ``I``; a variable ``e`` under a power is braced
+(``{e}^{2}``), since ``e^{x}`` reads as the exponential.  Absolute values print as
+``\\lvert x \\rvert`` (two bars in a row would read as a norm).  Index-form tensors
+(``EINSUM``) have no matrix form and raise :class:`UnsupportedError`.
 """
 
 from __future__ import annotations
@@ -23,9 +26,8 @@ from numpy import format_float_positional
 
 from ..errors import UnsupportedError
 from ..ir import Node, Op
-from ..parsing.latex_names import FUNCTION_WORDS, GREEK_LETTERS
 
-__all__ = ["to_latex", "latex_name", "latex_number", "LEVELS"]
+__all__ = ["to_latex", "latex_name", "latex_number", "LEVELS", "GREEK_LETTERS"]
 
 SUM, INNER, PRODUCT, UNARY, JUXT, POSTFIX, ATOM = range(1, 8)
 
@@ -50,6 +52,15 @@ _OPERATOR_NAMES = {
     Op.VEC: "\\operatorname{vec}", Op.SUM: "\\operatorname{sum}",
     Op.LOGSUMEXP: "\\operatorname{logsumexp}", Op.SOFTMAX: "\\operatorname{softmax}",
 }
+GREEK_LETTERS = (
+    "alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta",
+    "vartheta", "iota", "kappa", "lambda", "mu", "nu", "xi", "omicron", "pi", "varpi", "rho",
+    "varrho", "sigma", "varsigma", "tau", "upsilon", "phi", "varphi", "chi", "psi", "omega",
+    "ell", "Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi", "Sigma", "Upsilon", "Phi", "Psi",
+    "Omega",
+)
+"""Names that print as their Greek letter (the LaTeX parser reads exactly these back)."""
+
 _NORM_BAR = "\\|"
 _ABS_BAR = "\\lvert"
 _PLAIN_SUBSCRIPT = re.compile(r"([A-Za-z])_([A-Za-z0-9]+)")
@@ -69,14 +80,12 @@ def latex_name(name: str) -> str:
     if greek:
         base, sub = greek.groups()
         return f"\\{base}" + (f"_{{{sub}}}" if sub else "")
-    if name in FUNCTION_WORDS:
-        return "\\mathnormal{" + name + "}"
     if len(name) == 1 and name != "I":
         return name
     plain = _PLAIN_SUBSCRIPT.fullmatch(name)
     if plain and plain.group(1) != "I":
         return f"{plain.group(1)}_{{{plain.group(2)}}}"
-    return "\\mathrm{" + name.replace("_", "\\_") + "}"
+    return "\\mathit{" + name.replace("_", "\\_") + "}"
 
 
 def _leftmost(node: Node) -> Node:

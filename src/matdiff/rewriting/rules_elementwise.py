@@ -34,6 +34,10 @@ def _fraction(node: Node) -> tuple[list[Node], list[Node], float]:
         if c2 == 0:
             return [node], [], 1.0
         return d2, n2, node.args[0].attrs[0] / c2
+    if node.op is Op.SCALE:
+        n1, d1, c1 = _fraction(node.args[0])
+        n2, d2, c2 = _fraction(node.args[1])
+        return n1 + n2, d1 + d2, c1 * c2
     if node.op is Op.CONST:
         return [], [], node.attrs[0]
     return [node], [], 1.0
@@ -72,6 +76,11 @@ def _cancel_hadamard(node: Node) -> Node | None:
 
 @on(Op.DIV)
 def _cancel_div(node: Node) -> Node | None:
+    return _cancel(node)
+
+
+@on(Op.SCALE)
+def _cancel_scale(node: Node) -> Node | None:
     return _cancel(node)
 
 
@@ -135,6 +144,7 @@ def _inner_product_cancels(node: Node) -> Node | None:
 ELEMENTWISE = RuleSet("elementwise", (
     Rule("element-wise factors cancel", _cancel_hadamard, example="s.*(y./s)"),
     Rule("element-wise quotient", _cancel_div, example="(x.*y)./x"),
+    Rule("a scalar factor cancels", _cancel_scale, example="a*(x/a)"),
     Rule("the logistic function", _logistic, example="exp(x)./(1 + exp(x))"),
     Rule("a constant array broadcasts in a sum", _broadcast_constant,
          example="log(X) + matrix(1)"),

@@ -237,9 +237,14 @@ def _spread_diagonals(factors, free):
         occ = _occurrences(factors, free)
         crowded = [f for f in factors if len(f.idx) == 1 and occ[f.idx[0]] > 2]
         if not crowded:
-            if any(n > 2 for n in occ.values()):
+            busy = [i for i, n in occ.items() if n > 2]
+            if not busy:
+                return factors
+            gathered = _gather_vector(factors, busy[0], free)
+            if gathered is None:
                 raise _NoMatrixForm
-            return factors
+            factors = gathered
+            continue
         v = crowded[0]
         i = v.idx[0]
         serial += 1
@@ -248,6 +253,31 @@ def _spread_diagonals(factors, free):
         renamed = Factor(partner.node, tuple(j if x == i else x for x in partner.idx))
         diag = Factor(build.unary(Op.DIAGM, v.node), (i, j))
         factors = [diag if g is v else renamed if g is partner else g for g in factors]
+
+
+def _gather_vector(factors, i, free):
+    """A matrix over ``i`` whose other index leads along a chain to a vector is, with that
+    chain, one vector over ``i``: A_ip x_p is (A*x)_i."""
+    for m in factors:
+        if len(m.idx) != 2 or i not in m.idx or m.idx[0] == m.idx[1]:
+            continue
+        pos = m.idx.index(i)
+        parts = [m.node if pos == 0 else build.transpose(m.node)]
+        used = {id(m)}
+        current = m.idx[1 - pos]
+        while current not in free and current != i:
+            following = [g for g in factors if id(g) not in used and current in g.idx]
+            if len(following) != 1 or i in following[0].idx:
+                break
+            g = following[0]
+            used.add(id(g))
+            if len(g.idx) == 1:
+                vector = Factor(_product(parts + [g.node]), (i,))
+                return [f for f in factors if id(f) not in used] + [vector]
+            p = g.idx.index(current)
+            parts.append(g.node if p == 0 else build.transpose(g.node))
+            current = g.idx[1 - p]
+    return None
 
 
 def _close_dangling(factors, free):

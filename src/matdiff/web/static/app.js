@@ -182,7 +182,7 @@
 
   function renderResult(result) {
     last = result;
-    $("result").classList.remove("stale");
+    $("result").classList.remove("stale", "empty");
     const w = texName(result.wrt);
     const k = result.order;
     const lhs = k === 1 ? `\\frac{\\partial f}{\\partial ${w}}`
