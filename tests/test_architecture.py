@@ -31,7 +31,7 @@ ALLOWED = {
     "codegen": {"ir", "errors"},
     "calculus": {"ir", "tensor", "rewriting", "errors"},
     "numeric": {"ir", "errors", "codegen"},
-    "steps": {"calculus", "printing", "ir"},
+    "steps": {"calculus", "printing", "ir", "errors"},
     "api": {"calculus", "codegen", "errors", "ir", "parsing", "printing", "rewriting",
             "shapes", "tensor", "steps", "numeric"},
     "cli": {"api", "web"},

@@ -8,7 +8,8 @@ _WORDS = {
     "NAME": "a name", "NUMBER": "a number", "LPAR": "'('", "RPAR": "')'", "PLUS": "'+'",
     "MINUS": "'-'", "STAR": "'*'", "SLASH": "'/'", "CARET": "'^'", "COMMA": "','",
     "BARS": "'||'", "QUOTE": "' (transpose)", "DOTT": "'.T'", "DOTSTAR": "'.*'",
-    "DOTSLASH": "'./'", "DOTCARET": "'.^'", "AT": "'@'", "NORMSUB": "'_F'", "LBRACE": "'{'", "RBRACE": "'}'", "MACRO": "a \\command",
+    "DOTSLASH": "'./'", "DOTCARET": "'.^'", "AT": "'@'", "NORMSUB": "'_F'", "LBRACE": "'{'",
+    "RBRACE": "'}'", "MACRO": "a \\command",
 }
 
 
