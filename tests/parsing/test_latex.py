@@ -142,6 +142,11 @@ TWINS = [
     (r"\|Wout\, x\|^2", "norm2(Wout*x)^2", {"Wout": MAT}),
     (r"\|AWx\|^2", "norm2(AW*x)^2", {"AW": MAT}),
     (r"\beta_{\text{new}}^2", "beta_new^2", {}),
+    (r"\bm{x}^\top \bm{y}", "x'*y", {"y": VEC}),
+    (r"\mathit{Wout}\, x + \mathit{ln}", "Wout*x + ln", {}),
+    (r"\tan a + \arcsin(b) \cdot \arccos c - \arctan a", "tan(a) + arcsin(b)*arccos(c) - arctan(a)",
+     {}),
+    (r"\biggl( a + b \biggr) \Bigg[ c \Bigg]", "(a + b)*(c)", {}),
     # definitions and punctuation around the formula
     (r"f(X) = \operatorname{tr}(X^T A X)", "tr(X'*A*X)", {}),
     (r"L(\mathbf{w}) := \tfrac{1}{2}\|X\mathbf{w} - y\|^2.", "1/2*norm2(X*w - y)^2", {}),

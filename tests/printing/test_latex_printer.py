@@ -15,7 +15,8 @@ from matdiff.errors import UnsupportedError
 from matdiff.ir import Op, build
 from matdiff.parsing import parse
 from matdiff.parsing.latex import parse_latex
-from matdiff.printing.latex import latex_name, latex_number, to_latex
+from matdiff.parsing.latex_names import GREEK_LETTERS as PARSED_GREEK
+from matdiff.printing.latex import GREEK_LETTERS, latex_name, latex_number, to_latex
 from matdiff.rewriting import simplify
 from matdiff.shapes import infer
 from strategies import VARIABLES, render, terms
@@ -96,7 +97,7 @@ def _names(syn) -> set[str]:
     ("-A*B", r"-A B"),
     ("(-A)*B", r"(-A) B"),
     ("-2*x + (a + b) + c", r"-2 x + (a + b) + c"),
-    ("W_1*x + Wout*y", r"W_{1} x + \mathrm{Wout} y"),
+    ("W_1*x + Wout*y + ln", r"W_{1} x + \mathit{Wout} y + \mathit{ln}"),
     ("vector(1)'*x", r"\mathbf{1}^\top x"),
     ("sigmoid(a)*abs(b)", r"\operatorname{sigmoid}(a) \lvert b \rvert"),
     ("abs(abs(x) + x)", r"\lvert \lvert x \rvert + x \rvert"),
@@ -129,7 +130,12 @@ def test_numbers_print_without_exponents():
     assert latex_number(2.0) == "2"
     assert latex_number(0.1 + 0.2) == "0.30000000000000004"
     assert latex_name("lambda_2") == r"\lambda_{2}"
-    assert latex_name("x_1_2") == r"\mathrm{x\_1\_2}"
+    assert latex_name("x_1_2") == r"\mathit{x\_1\_2}"
+    assert latex_name("I") == r"\mathit{I}"
+
+
+def test_printer_and_parser_agree_on_greek_letters():
+    assert set(GREEK_LETTERS) == set(PARSED_GREEK)
 
 
 def test_index_form_tensors_have_no_latex_form():
@@ -138,3 +144,10 @@ def test_index_form_tensors_have_no_latex_form():
         to_latex(build.einsum(("ij",), "ji", (a,)))
     with pytest.raises(UnsupportedError):
         to_latex(build.fuse("m", "n"))
+
+
+@pytest.mark.parametrize("op", list(Op), ids=[op.name for op in Op])
+def test_every_op_has_a_latex_rule(op):
+    from matdiff.printing import latex
+
+    assert hasattr(latex._Printer, "p_" + op.name.lower()) or op in latex._OPERATOR_NAMES

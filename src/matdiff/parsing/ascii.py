@@ -18,7 +18,9 @@ from ..ir.syntax import Syn
 from .brackets import check_brackets
 from .expected import describe_expected
 
-__all__ = ["parse_ascii"]
+__all__ = ["parse_ascii", "MISSING_OPERATOR"]
+
+MISSING_OPERATOR = "missing an operator before"
 
 _GRAMMAR = resources.files(__package__).joinpath("ascii.lark").read_text()
 _PARSER = Lark(_GRAMMAR, parser="lalr", propagate_positions=True, maybe_placeholders=False)
@@ -97,7 +99,7 @@ def parse_ascii(text: str) -> Syn:
         expected = getattr(e, "expected", None) or getattr(e, "accepts", None) or set()
         if tok is not None and tok.type in ("NAME", "NUMBER", "LPAR", "BARS") \
                 and "STAR" in expected:
-            msg = f"missing an operator before {str(tok)!r}: "
+            msg = f"{MISSING_OPERATOR} {str(tok)!r}: "
             expected = {"write * for a product"}
         raise ParseError(msg + describe_expected(expected), text,
                          ((pos, pos + max(1, len(str(tok or ""))) if tok else pos + 1),)) \

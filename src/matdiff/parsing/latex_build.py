@@ -4,8 +4,9 @@
 parser (lark's ``transformer=``), so no parse tree is built.  It yields the same
 :class:`~matdiff.ir.syntax.Syn` as the ASCII parser: ``\\frac{1}{2}\\|DW-X\\|_F^2`` and
 ``1/2*norm2(D*W - X)^2`` become one IR node.  Every node carries its span, binary nodes the
-operator's span (None for a juxtaposition).  What one parse needs to know (the declared
-names) is a :class:`Reading` in a context variable, set by :func:`reading`.
+operator's span (None for a juxtaposition).  What one parse needs to know (its text, the
+declared names) is a :class:`Reading` in a context variable, set by :func:`reading`, so the
+one parser built at import serves every call and every thread.
 
 A juxtaposition stays a :class:`Run` of factors until something else consumes it; only then
 is it folded into left-associative products (``2Ax`` is ``(2*A)*x``).  A run of letters is
@@ -22,6 +23,7 @@ a function (``tr``) is an error asking for ``\\operatorname{tr}``; ``^T``, ``^{T
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -50,8 +52,12 @@ class Reading:
 
     text: str
     declared: set[str]
-    is_command: object = lambda command: False
+    is_command: Callable[[str], bool] = lambda command: False
     subscripted: set[int] = field(default_factory=set)
+
+    @property
+    def longest(self) -> int:
+        return max(map(len, self.declared), default=1)
 
 
 _READING: ContextVar[Reading] = ContextVar("latex_reading")
@@ -278,8 +284,8 @@ class SyntaxBuilder(Transformer):
                     j += 1
                 factors.append(_number(float(word[i:j]), (start + i, start + j)))
             else:
-                j = next((k for k in range(len(word), i + 1, -1) if word[i:k] in declared),
-                         i + 1)
+                longest = min(len(word), i + self.state.longest)
+                j = next((k for k in range(longest, i + 1, -1) if word[i:k] in declared), i + 1)
                 factors.append(self._letter(word[i:j], (start + i, start + j)))
             i = j
         if sub is not None:

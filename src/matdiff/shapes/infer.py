@@ -342,8 +342,8 @@ class _Inference:
         a, b = (self.visit(x) for x in syn.args)
         if b.shape:
             raise self.error(
-                ShapeError, "cannot divide by a matrix or vector: use ./ for an element-wise "
-                "quotient or inv(...) for an inverse", syn.value, b.span)
+                ShapeError, "cannot divide by a matrix or vector: use an element-wise quotient "
+                "(./) or a product with an inverse (inv)", syn.value, b.span)
         return self.typed(Op.DIV, [a, b], (), syn, syn.value)
 
     def k_epow(self, syn):
