@@ -9,6 +9,8 @@ function over any array-API library (``.compile``), and show their generated sou
 
 from __future__ import annotations
 
+import sys
+from contextlib import contextmanager
 from functools import cached_property
 from typing import Any, Callable
 
@@ -31,6 +33,7 @@ from .shapes import Typed
 __all__ = ["Expression", "Derivative", "parse", "derivative", "check", "MAX_ORDER"]
 
 MAX_ORDER = 8
+_RECURSION = 20_000
 _LAYOUTS = ("numerator", "denominator")
 _SYMMETRIC = ("projected", "cookbook")
 
@@ -234,6 +237,20 @@ class Derivative(_Evaluable):
                           self.symmetric_gradient)
 
 
+@contextmanager
+def _deep_enough(text: str):
+    """Room for the recursion deep expressions need, and a clear error past it."""
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, _RECURSION))
+    try:
+        yield
+    except RecursionError:
+        raise UnsupportedError("the expression is too deeply nested to differentiate",
+                               text) from None
+    finally:
+        sys.setrecursionlimit(limit)
+
+
 def parse(expr: str | Expression, vars: dict | None = None) -> Expression:
     """Parse and shape-check ``expr`` (ASCII or LaTeX)."""
     if isinstance(expr, Expression):
@@ -242,7 +259,8 @@ def parse(expr: str | Expression, vars: dict | None = None) -> Expression:
         raise ArgumentError(f"the expression must be a string, got {type(expr).__name__}")
     if vars is not None and not isinstance(vars, dict):
         raise ArgumentError("vars must map names to shapes or kinds")
-    return Expression(_parse(expr, vars))
+    with _deep_enough(expr):
+        return Expression(_parse(expr, vars))
 
 
 def derivative(expr: str | Expression, wrt: str | None = None, vars: dict | None = None,
@@ -265,7 +283,8 @@ def derivative(expr: str | Expression, wrt: str | None = None, vars: dict | None
         raise ArgumentError(f"unknown symmetric_gradient {symmetric_gradient!r}: use "
                             "'projected' or 'cookbook'")
     wrt = _choose_wrt(e, wrt)
-    return Derivative(e, wrt, order, layout, symmetric_gradient)
+    with _deep_enough(text):
+        return Derivative(e, wrt, order, layout, symmetric_gradient)
 
 
 def _choose_wrt(e: Expression, wrt: str | None) -> str:

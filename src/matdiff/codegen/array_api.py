@@ -154,7 +154,7 @@ class _Writer:
             return self.locals[key]
         text = getattr(self, "e_" + node.op.name.lower())(node, *node.args)
         shared = self.uses.get(key, 0) > 1 and node.op not in (Op.VAR, Op.CONST)
-        if shared:
+        if shared or text.count("(") > _MAX_PARENS:
             local = f"_t{len(self.locals) + 1}"
             self.lines.append(f"{local} = {text}")
             self.locals[key] = local
@@ -293,6 +293,10 @@ class _Writer:
 
     def e_func(self, node, a):
         name = node.attrs[0]
+        if not any(n.op is Op.VAR for n in a.walk()):
+            self.needs_dtype = True
+            arg = f"xp.asarray({self.expr(a)}, dtype=dtype)"
+            return _FUNCS[name].format(arg)
         if name == "relu":
             return _FUNCS[name].format(self.named(a))
         if name == "sigmoid":
@@ -331,6 +335,7 @@ class _Writer:
 
 
 _SUM, _PRODUCT, _UNARY, _POWER, _CALL = range(1, 6)
+_MAX_PARENS = 40  # deeper expressions are split into locals (Python nests 200 at most)
 _PY_LEVEL = {
     Op.ADD: _SUM, Op.SCALE: _PRODUCT, Op.HADAMARD: _PRODUCT, Op.DIV: _PRODUCT,
     Op.MATMUL: _PRODUCT, Op.NEG: _UNARY, Op.POW: _POWER, Op.DIAGM: _PRODUCT,

@@ -11,9 +11,9 @@ from __future__ import annotations
 from importlib import resources
 
 from lark import Lark, Token, Transformer, v_args
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, VisitError
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
-from ..errors import MatdiffError, ParseError
+from ..errors import ParseError
 from ..ir.syntax import Syn
 from .brackets import check_brackets
 from .expected import describe_expected
@@ -23,36 +23,39 @@ __all__ = ["parse_ascii", "MISSING_OPERATOR"]
 MISSING_OPERATOR = "missing an operator before"
 
 _GRAMMAR = resources.files(__package__).joinpath("ascii.lark").read_text()
-_PARSER = Lark(_GRAMMAR, parser="lalr", propagate_positions=True, maybe_placeholders=False)
 
 
-def _span(meta_or_token) -> tuple[int, int]:
-    if isinstance(meta_or_token, Token):
-        return (meta_or_token.start_pos, meta_or_token.end_pos)
-    return (meta_or_token.start_pos, meta_or_token.end_pos)
+def _span(*parts) -> tuple[int, int]:
+    """From the start of the first part to the end of the last (tokens or syntax nodes)."""
+    def bounds(p):
+        return (p.start_pos, p.end_pos) if isinstance(p, Token) else p.span
+    return (bounds(parts[0])[0], bounds(parts[-1])[1])
 
 
-@v_args(meta=True, inline=True)
+@v_args(inline=True)
 class _ToSyntax(Transformer):
-    def number(self, meta, tok):
+    """Run inside the LALR parser (no tree is built, so no recursion on deep input)."""
+
+    def number(self, tok):
         return Syn("number", (), float(tok), _span(tok))
 
-    def name(self, meta, tok):
+    def name(self, tok):
         return Syn("name", (), str(tok), _span(tok))
 
-    def call(self, meta, name, *args):
-        return Syn("call", tuple(a for a in args if a is not None), str(name), _span(meta))
+    def call(self, name, lpar, *rest):
+        args = tuple(a for a in rest[:-1] if isinstance(a, Syn))
+        return Syn("call", args, str(name), _span(name, rest[-1]))
 
-    def group(self, meta, inner):
-        return Syn("group", (inner,), None, _span(meta))
+    def group(self, lpar, inner, rpar):
+        return Syn("group", (inner,), None, _span(lpar, rpar))
 
-    def norm(self, meta, bar1, arg, bar2, sub=None):
+    def norm(self, bar1, arg, bar2, sub=None):
         kind = "1" if sub is not None and str(sub) == "_1" else "2"
-        return Syn("norm", (arg,), kind, _span(meta))
+        return Syn("norm", (arg,), kind, _span(bar1, sub if sub is not None else bar2))
 
     def _binary(kind):
-        def rule(self, meta, left, op, right):
-            return Syn(kind, (left, right), _span(op), _span(meta))
+        def rule(self, left, op, right):
+            return Syn(kind, (left, right), _span(op), _span(left, right))
         return rule
 
     add = _binary("add")
@@ -64,14 +67,17 @@ class _ToSyntax(Transformer):
     pow = _binary("pow")
     epow = _binary("epow")
 
-    def neg(self, meta, op, arg):
-        return Syn("neg", (arg,), None, _span(meta))
+    def neg(self, op, arg):
+        return Syn("neg", (arg,), None, _span(op, arg))
 
-    def pos(self, meta, op, arg):
+    def pos(self, op, arg):
         return arg
 
-    def transpose(self, meta, arg, op):
-        return Syn("transpose", (arg,), _span(op), _span(meta))
+    def transpose(self, arg, op):
+        return Syn("transpose", (arg,), _span(op), _span(arg, op))
+
+
+_PARSER = Lark(_GRAMMAR, parser="lalr", maybe_placeholders=False, transformer=_ToSyntax())
 
 
 def parse_ascii(text: str) -> Syn:
@@ -80,7 +86,7 @@ def parse_ascii(text: str) -> Syn:
         raise ParseError("the expression is empty", text, ((0, 1),))
     check_brackets(text, (("(", ")"),))
     try:
-        tree = _PARSER.parse(text)
+        tree = _PARSER.parse(text)  # the syntax tree itself: the transformer runs inline
     except UnexpectedCharacters as e:
         ch = text[e.pos_in_stream]
         raise ParseError(f"unexpected character {ch!r}", text,
@@ -104,9 +110,4 @@ def parse_ascii(text: str) -> Syn:
         raise ParseError(msg + describe_expected(expected), text,
                          ((pos, pos + max(1, len(str(tok or ""))) if tok else pos + 1),)) \
             from None
-    try:
-        return _ToSyntax().transform(tree)
-    except VisitError as e:
-        if isinstance(e.orig_exc, MatdiffError):
-            raise e.orig_exc from None
-        raise
+    return tree

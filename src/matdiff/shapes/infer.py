@@ -34,6 +34,7 @@ _LATER = ("expm", "logm", "sqrtm")
 FUNCTIONS = frozenset({*_UNARY_OPS, *ELEMENTWISE_FUNCS, "diag", "kron", "eye", "vector",
                        "matrix", *_LATER})
 _NAMES = "m n p q r s t k l u v w a b c d e f g h i j".split()
+MAX_DEPTH = 200
 
 
 class _DVar:
@@ -198,6 +199,7 @@ class _Site:
 class _Inference:
     def __init__(self, text: str, declared: dict):
         self.text = text
+        self.depth = 0
         self.solver = _Solver()
         self.declared = declared
         self.var_shapes: dict[str, tuple] = {}
@@ -255,8 +257,14 @@ class _Inference:
 
     # -- the walk ------------------------------------------------------------------------
     def visit(self, syn: Syn) -> _T:
-        method = getattr(self, "k_" + syn.kind)
-        return method(syn)
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise self.error(ParseError, f"the expression is nested too deeply (more than "
+                             f"{MAX_DEPTH} levels)", syn.span)
+        try:
+            return getattr(self, "k_" + syn.kind)(syn)
+        finally:
+            self.depth -= 1
 
     def k_number(self, syn):
         return _T(Op.CONST, [], (float(syn.value),), (), syn.span)
@@ -280,18 +288,23 @@ class _Inference:
         return self.sum(syn, negate=True)
 
     def sum(self, syn, negate: bool) -> _T:
-        """A flat sum: ``a + b - c`` is one sum of three terms (parentheses keep nesting)."""
-        left = self.visit(syn.args[0])
-        right = self.visit(syn.args[1])
-        if negate:
-            if right.op is Op.CONST and syn.args[1].kind == "number":
-                right = _T(Op.CONST, [], (-right.attrs[0],), (), right.span)
-            else:
-                right = _T(Op.NEG, [right], (), right.shape, right.span)
-        terms = [left]
-        if left.op is Op.ADD and syn.args[0].kind in ("add", "sub"):
-            terms = list(left.args)
-        return self.typed(Op.ADD, terms + [right], (), syn, syn.value)
+        """A flat sum: ``a + b - c`` is one sum of three terms (parentheses keep nesting).
+
+        The chain of ``+``/``-`` is walked without recursion, so long sums nest no deeper."""
+        chain = [syn]
+        while chain[-1].args[0].kind in ("add", "sub"):
+            chain.append(chain[-1].args[0])
+        terms = [self.visit(chain[-1].args[0])]
+        for link in reversed(chain):
+            right = self.visit(link.args[1])
+            if link.kind == "sub":
+                if right.op is Op.CONST and link.args[1].kind == "number":
+                    right = _T(Op.CONST, [], (-right.attrs[0],), (), right.span)
+                else:
+                    right = _T(Op.NEG, [right], (), right.shape, right.span)
+            terms.append(right)
+            shapes_left = self.typed(Op.ADD, terms, (), link, link.value)
+        return shapes_left
 
     def k_neg(self, syn):
         (a,) = (self.visit(x) for x in syn.args)
