@@ -97,9 +97,12 @@ class _Solver:
     def find(self, t):
         if isinstance(t, _Prod):
             return _Prod(tuple(self.find(f) for f in t.factors))
-        while isinstance(t, _DVar) and t in self.parent:
-            t = self.parent[t]
-        return t
+        root = t
+        while isinstance(root, _DVar) and root in self.parent:
+            root = self.parent[root]
+        while isinstance(t, _DVar) and t in self.parent and self.parent[t] is not root:
+            self.parent[t], t = root, self.parent[t]
+        return root
 
     def union(self, a, b) -> bool:
         a, b = self.find(a), self.find(b)
@@ -303,8 +306,7 @@ class _Inference:
                 else:
                     right = _T(Op.NEG, [right], (), right.shape, right.span)
             terms.append(right)
-            shapes_left = self.typed(Op.ADD, terms, (), link, link.value)
-        return shapes_left
+        return self.typed(Op.ADD, terms, (), syn, syn.value)
 
     def k_neg(self, syn):
         (a,) = (self.visit(x) for x in syn.args)
