@@ -10,7 +10,8 @@ computes the same derivative (``jax.jacobian`` layout) of the same float64 array
   jax          ``jax.jit`` of ``jax.grad`` (``jax.jacrev`` for the Jacobian, ``jax.hessian``);
   torch        ``torch.autograd.grad`` after the forward pass (``torch.autograd.functional``
                ``jacobian``/``hessian`` with ``vectorize=True``), forward pass included.
-JIT compilation happens in an untimed warm-up call.  Each result is saved to DIR as
+JIT compilation happens in an untimed warm-up call.  The parent runs this with one thread for
+BLAS, XLA and torch.  Each result is saved to DIR as
 ``TOOL-KEY.npy`` so that the parent can check that the tools agree.
 """
 
@@ -84,6 +85,7 @@ def _jax(key: str, values: dict):
 def _torch(key: str, values: dict):
     import torch
 
+    torch.set_num_threads(1)
     job = SEEDS[key]
     loss = LOSSES[key]
     tensors = {k: torch.tensor(v, dtype=torch.float64) for k, v in values.items()}

@@ -47,7 +47,7 @@ def cell(m: Measurement | None, iqr: bool = True) -> str:
         return f"timeout (> {m.extra.get('limit_s', 60):.0f} s)"
     s = m.summary
     if s is None:
-        return "error"
+        return f"error ({m.error.split(':')[0]})" if m.error else "error"
     text = fmt(s.median) + (_iqr(s) if iqr else "")
     return text if m.status == "ok" else f"{text} [{m.status}]"
 

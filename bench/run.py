@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import datetime
+import gc
 import importlib.metadata
 import os
 import platform
@@ -18,6 +19,7 @@ import pstats
 import subprocess
 import sys
 import tempfile
+import time
 import traceback
 from pathlib import Path
 
@@ -33,6 +35,10 @@ ROOT = HERE.parent
 PAGE = ROOT / "docs" / "benchmarks.md"
 PACKAGES = ("matdiff", "sympy", "tensorgrad", "jax", "jaxlib", "torch", "numpy", "lark")
 NUMERIC_TOOLS = ("matdiff", "matdiff-jax", "jax", "torch")
+# One thread everywhere: on a small shared machine, thread pools fighting over the cores make
+# evaluation times depend on the neighbours more than on the library.
+ONE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+              "XLA_FLAGS": "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"}
 
 
 def _say(text: str) -> None:
@@ -118,7 +124,7 @@ def numeric_results(budget: float) -> tuple[dict, dict]:
             _say(f"numeric {tool}")
             command = [sys.executable, str(HERE / "numeric.py"), "--tool", tool, "--out", tmp,
                        "--budget", str(budget)]
-            records, _, err = run_lines(command, 600)
+            records, _, err = run_lines(command, 600, env={**os.environ, **ONE_THREAD})
             if not records:
                 _say(f"numeric {tool} failed: {err.strip()[-300:]}")
             times[tool] = _by_key(records)
@@ -151,47 +157,68 @@ def _disagreement(folder: Path, key: str) -> float | None:
     return max(diffs) if diffs else None
 
 
-def profile(key: str, top: int = 14) -> list[str]:
-    """matdiff's hottest functions on one cold derivation of ``key``, as a markdown table."""
+def profile(key: str, seconds: float = 1.0, top: int = 12) -> list[str]:
+    """matdiff's hottest functions over cold derivations of ``key``, as markdown tables.
+
+    Repetitions (fresh names, garbage collector off, as when timed) go on for ``seconds``.
+    """
     import matdiff_side
 
-    matdiff_side.derive("lsq_W", "w")
+    matdiff_side.setup("lsq_W", "w")()
     profiler = cProfile.Profile()
-    try:
-        profiler.runcall(matdiff_side.derive, key, "prof")
-    except Exception as e:  # the failure is what the page must show
-        return _failure(e)
+    start, reps = time.perf_counter(), 0
+    while reps == 0 or time.perf_counter() - start < seconds:
+        call = matdiff_side.setup(key, f"p{reps}")
+        gc.disable()
+        try:
+            profiler.runcall(call)
+        except Exception as e:  # the failure is what the page must show
+            return _failure(e)
+        finally:
+            gc.enable()
+        reps += 1
     stats = pstats.Stats(profiler).stats
-    total = max(v[3] for v in stats.values())
-    rows = sorted(stats.items(), key=lambda kv: kv[1][2], reverse=True)[:top]
-    lines = [f"cProfile of one cold `{key}` derivation ({report.fmt(total)} under the "
-             "profiler), top functions by own time:", "",
-             "| function | calls | own time | with callees |", "|---|---|---|---|"]
-    for (file, line, func), (_, calls, own, cum, _) in rows:
-        lines.append(f"| `{_where(file, line, func)}` | {calls:,} | {report.fmt(own)} | "
-                     f"{report.fmt(cum)} |")
-    return lines
+    per_rep = max(v[3] for v in stats.values()) / reps
+    own = sorted(stats.items(), key=lambda kv: kv[1][2], reverse=True)[:top]
+    ours = [kv for kv in stats.items() if "/matdiff/" in kv[0][0]]
+    cumulative = sorted(ours, key=lambda kv: kv[1][3], reverse=True)[:top]
+    head = ["| function | calls | own time | with callees |", "|---|---|---|---|"]
+    return [f"cProfile over {reps} cold derivations of `{key}` "
+            f"({report.fmt(per_rep)} each under the profiler); times per derivation.", "",
+            "Top functions by own time:", "", *head, *_rows(own, reps), "",
+            "matdiff's functions by time with callees (where the time goes):", "", *head,
+            *_rows(cumulative, reps)]
+
+
+def _rows(items: list, reps: int) -> list[str]:
+    return [f"| `{_where(file, line, func)}` | {calls / reps:,.0f} | {report.fmt(own / reps)} "
+            f"| {report.fmt(cum / reps)} |"
+            for (file, line, func), (_, calls, own, cum, _) in items]
 
 
 def _where(file: str, line: int, func: str) -> str:
-    path = Path(file)
-    for anchor in ("matdiff", "site-packages"):
-        if anchor in path.parts:
-            path = Path(*path.parts[path.parts.index(anchor) + (anchor == "site-packages"):])
-            break
-    return f"{path}:{line} {func}" if line else func
+    """A function's place, relative to its package (``matdiff/...``, ``lark/...``)."""
+    parts = Path(file).parts
+    if "matdiff" in parts:
+        parts = parts[len(parts) - 1 - parts[::-1].index("matdiff"):]
+    elif "site-packages" in parts:
+        parts = parts[parts.index("site-packages") + 1:]
+    elif len(parts) > 2:
+        parts = parts[-2:]
+    return f"{Path(*parts)}:{line} {func}" if parts and line else func
 
 
 def _failure(e: Exception) -> list[str]:
-    """Where a derivation failed: the distinct frames of its traceback, innermost last."""
+    """Where a derivation failed: the distinct frames of its traceback from the API down."""
     frames, seen = [], set()
     for f in traceback.extract_tb(e.__traceback__):
         where = _where(f.filename, f.lineno, f.name)
-        if where not in seen:
-            seen.add(where)
-            frames.append(where)
-    return [f"It raised `{type(e).__name__}: {str(e)[:120]}`; the distinct frames, outermost "
-            "first (a recursion repeats the last ones):", "", "```", *frames[-12:], "```"]
+        if where.startswith("matdiff/api.py") or frames:
+            if where not in seen:
+                seen.add(where)
+                frames.append(where)
+    return [f"It raised `{type(e).__name__}: {str(e)[:120]}`; the distinct frames from the API "
+            "down (a recursion repeats the last ones):", "", "```", *frames[:14], "```"]
 
 
 def _profiles(verdicts: list) -> list[str]:
@@ -202,6 +229,13 @@ def _profiles(verdicts: list) -> list[str]:
         _say(f"profile {key}")
         lines += [f"#### `{key}`", "", *profile(key), ""]
     return lines
+
+
+def _imports(seeds: dict) -> str:
+    """Each tool's import time, as its worker measured it."""
+    first = next(iter(seeds.values()))
+    return ", ".join(f"{report.NAMES[t]} {report.fmt(first[t]['cold'].extra['import_s'])}"
+                     for t in ("matdiff", *report.PEERS) if "import_s" in first[t]["cold"].extra)
 
 
 def page(info: dict, seeds: dict, scaling: dict, numeric: tuple, command: str) -> str:
@@ -216,7 +250,8 @@ def page(info: dict, seeds: dict, scaling: dict, numeric: tuple, command: str) -
         f"memory: {info['memory']}; {info['os']}",
         f"- Python {info['python']}; {info['packages']}; matdiff at {info['matdiff']}",
         f"- load average at the start: {info['load']}; at the end: {info['load_end']} "
-        "(the machine is shared, so other work can slow any measurement)", "",
+        "(the machine is shared, so other work can slow any measurement)",
+        "- import time (not in any timing below): " + _imports(seeds), "",
         "## Targets", "",
         "| target | met | evidence |", "|---|---|---|",
         *(f"| {s} | {'yes' if met else '**no**'} | {e} |" for s, met, e, _ in verdicts), "",
@@ -247,8 +282,9 @@ def page(info: dict, seeds: dict, scaling: dict, numeric: tuple, command: str) -
         "arrays. JAX (`jax.jit` of `jax.grad`/`jacrev`/`hessian`, compiled in a warm-up) and "
         "PyTorch (`torch.autograd`, forward pass included) differentiate numerically; "
         "matdiff evaluates its derived formula (`d.compile()`) on NumPy arrays, and the same "
-        "function under `jax.jit`. The last column is the largest difference from matdiff's "
-        "NumPy result, relative to its largest entry.", "",
+        "function under `jax.jit`. Every library runs on one thread (BLAS, XLA, torch). The "
+        "last column is the largest difference between any tool's result and matdiff's NumPy "
+        "result, relative to the largest entry of the latter.", "",
         *report.numeric_table(*numeric), "",
     ]
     profiles = _profiles(verdicts)

@@ -1,25 +1,29 @@
 """The benchmark's problems in SymPy 1.14, as a SymPy user would write them.
 
 Variables are ``MatrixSymbol`` objects over integer dimension symbols; a derivative is
-``expr.diff(V)`` followed by ``.doit()``; the timed unit (see ``derive``) also builds the
+``expr.diff(V)`` followed by ``.doit()``; the timed unit (see ``setup``) also builds the
 expression and prints the result with ``str``, the same unit as matdiff's
 ``str(md.derivative(...))``.  Squared norms are ``Trace(R.T*R)`` (``(r.T*r)`` for vectors),
 the log-determinant is ``log(Determinant(X))``, and the logistic loss applies
 ``Lambda(t, log(1 + exp(t)))`` element-wise with ``ElementwiseApplyFunction`` and sums with
 ``OneMatrix`` (composing ``applyfunc(exp)`` and ``applyfunc(log)`` makes ``diff`` raise).
+A sum of traces is written ``Trace(MatAdd(...))``: SymPy 1.14 differentiates
+``Trace(A*X) + Trace(B*X)`` by ``X`` to 0.
 A cold repetition calls ``sympy.core.cache.clear_cache()`` first (see ``reset``).
 """
 
 from __future__ import annotations
 
-from sympy import (Add, Determinant, Dummy, Inverse, Lambda, MatMul, MatrixSymbol,
+from typing import Callable
+
+from sympy import (Determinant, Dummy, Inverse, Lambda, MatAdd, MatMul, MatrixSymbol,
                    OneMatrix, Trace, exp, log, symbols)
 from sympy.core.cache import clear_cache
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 
 from problems import job
 
-__all__ = ["derive", "describe", "reset", "status"]
+__all__ = ["setup", "describe", "reset", "status"]
 
 _DIMS = dict(zip("mnkp", symbols("m n k p", integer=True, positive=True)))
 
@@ -70,13 +74,17 @@ def _scaling(key: str, v: dict):
         factors = [f for i in range(1, n + 1) for f in (v["X"], v[f"A{i}"])]
         return Trace(MatMul(*factors)), v["X"]
     if family == "sumtr":
-        return Add(*(Trace(v[f"A{i}"] * v["X"]) for i in range(n))), v["X"]
+        return Trace(MatAdd(*(v[f"A{i}"] * v["X"] for i in range(n)))), v["X"]
     residuals = (v[f"A{i}"] * v["x"] - v[f"b{i}"] for i in range(n))
-    return Add(*(r.T * r for r in residuals)), v["x"]
+    return MatAdd(*(r.T * r for r in residuals)), v["x"]
 
 
-def derive(key: str, tag: str) -> str:
-    """Build the job's expression, differentiate it (``order`` times) and print the result."""
+def setup(key: str, tag: str) -> Callable[[], str]:
+    """The timed call: build the expression, differentiate it (``order`` times), print it."""
+    return lambda: _derive(key, tag)
+
+
+def _derive(key: str, tag: str) -> str:
     v = _symbols(key, tag)
     expr, wrt = _seed(key, v) if ":" not in key else _scaling(key, v)
     result = expr

@@ -2,22 +2,28 @@
 
 A tensor's axes are named edges whose sizes are SymPy symbols, and ``@`` contracts the edges
 two tensors share, so a matrix product renames edges to meet: ``tr(A*B)`` is
-``A @ B.rename(i="j", j="i")``.  The timed unit (see ``derive``) builds the ``Variable``
+``A @ B.rename(i="j", j="i")``.  The timed unit (see ``setup``) builds the ``Variable``
 objects and the expression, then ``expr.grad(V).full_simplify()`` (``grad`` twice for a
-Hessian).  It does not print: tensorgrad's evaluator fails on the installed torch, and its
+Hessian).  Long sums are one ``Sum(terms)``: folding them with ``+`` nests a ``Sum`` per
+term, and 300 terms then exceed Python's recursion limit.
+
+The unit does not print: tensorgrad's evaluator fails on the installed torch, and its
 printers are not what its users time, so tensorgrad is spared the printing that matdiff and
-SymPy pay for.  Every repetition builds new objects; tensorgrad keeps no cache across calls.
+SymPy pay for.  Every repetition builds new objects, and tensorgrad's caches live on its
+objects (apart from a small one for edge sizes), so no repetition reuses an earlier one.
 """
 
 from __future__ import annotations
 
+from typing import Callable
+
 import tensorgrad.functions as F
 from sympy import symbols
-from tensorgrad import Variable
+from tensorgrad import Sum, Tensor, Variable
 
 from problems import job
 
-__all__ = ["derive", "describe", "reset", "status"]
+__all__ = ["setup", "describe", "reset", "status"]
 
 _SIZES = dict(zip("mnkp", symbols("m n k p")))
 _EDGES = ("i", "j")
@@ -73,17 +79,17 @@ def _scaling(key: str, v: dict):
     if family == "chain":
         return _cycle([f for i in range(1, n + 1) for f in (v["X"], v[f"A{i}"])]), v["X"]
     if family == "sumtr":
-        terms = [v[f"A{i}"] @ _transpose(v["X"]) for i in range(n)]
-    else:
-        terms = [F.frobenius2(_product(v[f"A{i}"], v["x"]) - v[f"b{i}"]) for i in range(n)]
-    total = terms[0]
-    for t in terms[1:]:
-        total = total + t
-    return total, v["X"] if family == "sumtr" else v["x"]
+        return Sum([v[f"A{i}"] @ _transpose(v["X"]) for i in range(n)]), v["X"]
+    terms = [F.frobenius2(_product(v[f"A{i}"], v["x"]) - v[f"b{i}"]) for i in range(n)]
+    return Sum(terms), v["x"]
 
 
-def derive(key: str, tag: str):
-    """Build the job's expression and simplify its derivative (``order`` times)."""
+def setup(key: str, tag: str) -> Callable[[], Tensor]:
+    """The timed call: build the job's expression, simplify its derivative (``order`` times)."""
+    return lambda: _derive(key, tag)
+
+
+def _derive(key: str, tag: str) -> Tensor:
     v = _variables(key, tag)
     expr, wrt = _seed(key, v) if ":" not in key else _scaling(key, v)
     result = expr

@@ -112,10 +112,12 @@ class Measurement:
         return summarise(self.times)
 
 
-def run_lines(command: list[str], deadline_s: float) -> tuple[list[dict], bool, str]:
+def run_lines(command: list[str], deadline_s: float,
+              env: dict[str, str] | None = None) -> tuple[list[dict], bool, str]:
     """Run a worker; its JSON records, whether it was killed at the deadline, its stderr."""
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=deadline_s)
+        done = subprocess.run(command, capture_output=True, text=True, timeout=deadline_s,
+                              env=env)
         out, err, killed = done.stdout, done.stderr, False
     except subprocess.TimeoutExpired as e:
         out, err, killed = _text(e.stdout), _text(e.stderr), True

@@ -48,12 +48,12 @@ def main() -> None:
             side.reset()
         if a.unit != "str":
             return side.printer(a.job, tag, a.unit)
-        return lambda: side.derive(a.job, tag)
+        return side.setup(a.job, tag)
 
     min_reps, max_reps = _REPS[a.mode]
     try:
         if a.mode == "cold":
-            side.derive("lsq_W", "w")
+            side.setup("lsq_W", "w")()
             tags = (f"r{i}" for i in itertools.count())
         elif a.mode == "warm":
             prepare("")()

@@ -296,8 +296,8 @@ def _choose_wrt(e: Expression, wrt: str | None) -> str:
         if len(names) == 1:
             return names[0]
         listed = ", ".join(names) if names else "none"
-        raise ArgumentError(f"say which variable to differentiate by (wrt=...); the "
-                            f"expression has {listed}", e.text, spans)
+        raise ArgumentError(f"the expression has several variables ({listed}): say which "
+                            "one to differentiate by", e.text, spans)
     if not isinstance(wrt, str) or wrt not in e.variables_nodes:
         listed = ", ".join(names) if names else "no variables"
         raise ArgumentError(f"cannot differentiate by {wrt!r}: it does not occur in the "

@@ -205,3 +205,34 @@ def _ops(term: gen.Term) -> set[str]:
     for a in args:
         found |= _ops(a)
     return found
+
+
+def _sigmoid(v):
+    return 1 / (1 + np.exp(-v))
+
+
+REGRESSIONS = [
+    # (expression, wrt, order, declared shapes, the expression in NumPy)
+    ("sign(3^1.5)*x", "x", 1, {"x": ("n",)}, lambda x: np.sign(3 ** 1.5) * x),
+    ("x + sin(a)", "a", 1, {"x": ("n",), "a": ()}, lambda x, a: x + np.sin(a)),
+    ("a*sum(x)", "x", 1, {"x": ("n",), "a": ()}, lambda x, a: a * np.sum(x)),
+    ("y + x'*x", "x", 2, {"x": ("n",), "y": ("m",)}, lambda x, y: y + x @ x),
+    ("x/sigmoid(a)", "a", 1, {"x": ("n",), "a": ()}, lambda x, a: x / _sigmoid(a)),
+    ("x", "x", 2, {"x": ("n",)}, lambda x: x),
+    ("vec(G)'*kron(x, z)", "x", 1, {"G": ("p", "n"), "x": ("n",), "z": ("p",)},
+     lambda G, x, z: G.reshape(-1, order="F") @ np.kron(x, z)),
+]
+
+
+@pytest.mark.parametrize("text, wrt, order, declared, f", REGRESSIONS,
+                         ids=[f"{r[0]} by {r[1]} order {r[2]}" for r in REGRESSIONS])
+def test_expressions_the_strategy_once_broke(text, wrt, order, declared, f):
+    """Small expressions that failed when the strategy first ran (kept as plain cases)."""
+    rng = np.random.default_rng(7)
+    arrays = {k: float(v) if np.ndim(v) == 0 else v for k, v in (
+        (k, rng.uniform(-1, 1, gen.numeric_shape(s))) for k, s in declared.items())}
+    d = md.derivative(text, wrt=wrt, vars=declared, order=order)
+    assert str(d), "the derivative prints as nothing"
+    want = nu.jacobian(lambda v: f(**{**arrays, wrt: v}), arrays[wrt], order=order)
+    nu.assert_close(d.evaluate(**arrays), want, rtol=RTOL[order], atol=1e-8,
+                    what=f"order {order} by {wrt} of {text} (matdiff: {d})")
