@@ -14,8 +14,6 @@ from contextlib import contextmanager
 from functools import cached_property
 from typing import Any, Callable
 
-import numpy as np
-
 from .calculus import derivative_steps
 from .calculus.derivation import derive_steps
 from .steps import Steps
@@ -87,8 +85,10 @@ class _Evaluable:
         """A function of keyword arrays (NumPy, JAX, PyTorch, CuPy or Dask)."""
         return self._compiled
 
-    def evaluate(self, **arrays) -> np.ndarray:
+    def evaluate(self, **arrays):
         """The value as a NumPy array, for NumPy-convertible inputs."""
+        import numpy as np
+
         converted = {k: np.asarray(v, dtype=float) for k, v in arrays.items()}
         return np.asarray(self._compiled(**converted), dtype=float)
 
@@ -307,6 +307,8 @@ def _choose_wrt(e: Expression, wrt: str | None) -> str:
 
 def check(d: Derivative, rng: int | None = 0, **arrays) -> float:
     """Max relative error of ``d`` against central finite differences on random inputs."""
+    import numpy as np
+
     from .numeric import finite_difference_error
 
     if not isinstance(d, Derivative):

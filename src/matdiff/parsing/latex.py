@@ -30,7 +30,7 @@ _GRAMMAR = "\n".join([
     greek_terminal(), macro_terminal(), word_terminal(), "",
 ])
 _PARSER = Lark(_GRAMMAR, parser="lalr", lexer="contextual", transformer=SyntaxBuilder(),
-               maybe_placeholders=False)
+               maybe_placeholders=False, cache=True)
 _KNOWN_COMMAND = re.compile("|".join(
     f"(?:{t.pattern.to_regexp()})" for t in _PARSER.terminals if t.name != "MACRO"))
 _COMMAND = re.compile(r"\\(?:[A-Za-z]+|.)")

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 
-from numpy import format_float_positional
+from decimal import Decimal
 
 from ..errors import UnsupportedError
 from ..ir import Node, Op
@@ -71,7 +71,7 @@ def latex_number(value: float) -> str:
     """A number as the LaTeX grammar reads it back exactly (no exponent notation)."""
     if value == int(value) and abs(value) < 1e15:
         return str(int(value))
-    return format_float_positional(value, trim="-")
+    return format(Decimal(repr(value)), "f")
 
 
 def latex_name(name: str) -> str:
