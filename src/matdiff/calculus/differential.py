@@ -307,4 +307,6 @@ def _rule_name(node: Node) -> str:
         return "differential of the Frobenius norm: d‖A‖^p = p ‖A‖^(p-2) A : dA"
     if node.op is Op.FUNC:
         return f"chain rule: d {node.attrs[0]}(A) = {node.attrs[0]}'(A) .* dA"
+    if node.op is Op.SCALE and node.args[0].op is Op.CONST:
+        return "constant factor: d(cA) = c dA"
     return RULE_NAMES[node.op]
