@@ -77,7 +77,8 @@ class _ToSyntax(Transformer):
         return Syn("transpose", (arg,), _span(op), _span(arg, op))
 
 
-_PARSER = Lark(_GRAMMAR, parser="lalr", maybe_placeholders=False, transformer=_ToSyntax(),
+_PARSER = Lark(_GRAMMAR, parser="lalr", lexer="basic", maybe_placeholders=False,
+               transformer=_ToSyntax(),
                cache=True)
 
 

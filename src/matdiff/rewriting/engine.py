@@ -15,6 +15,7 @@ still equal to the input, only less simple.  Each application is recorded as
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Callable
 
 from ..ir import Node
@@ -59,6 +60,18 @@ class RuleSet:
     def __iter__(self):
         return iter(self.rules)
 
+    @cached_property
+    def by_op(self) -> dict:
+        """The rules indexed by the op they rewrite (None: rules for any op)."""
+        index: dict = {}
+        for rule in self.rules:
+            op = rule.lhs.op if isinstance(rule.lhs, Pat) else getattr(rule.lhs, "op", None)
+            for key in op if isinstance(op, tuple) else (op,):
+                index.setdefault(key, []).append(rule)
+        generic = index.get(None, [])
+        return {key: tuple(rules + (generic if key is not None else []))
+                for key, rules in index.items()}
+
 
 @dataclass
 class Trace:
@@ -76,12 +89,8 @@ def rewrite(node: Node, rules: RuleSet, trace: Trace | None = None) -> Node:
     """``node`` rewritten bottom-up to a fixed point of ``rules`` (within the budget)."""
     trace = trace if trace is not None else Trace()
     memo: dict[int, Node] = {}
-    by_op: dict = {}
-    for rule in rules:
-        op = rule.lhs.op if isinstance(rule.lhs, Pat) else getattr(rule.lhs, "op", None)
-        for key in op if isinstance(op, tuple) else (op,):
-            by_op.setdefault(key, []).append(rule)
-    generic = by_op.get(None, [])
+    by_op = rules.by_op
+    generic = by_op.get(None, ())
 
     def visit(n: Node, depth: int = 0) -> Node:
         key = id(n)
@@ -89,7 +98,7 @@ def rewrite(node: Node, rules: RuleSet, trace: Trace | None = None) -> Node:
             return memo[key]
         current = n.rebuild(tuple(visit(a, depth) for a in n.args)) if n.args else n
         while not trace.spent:
-            for rule in by_op.get(current.op, []) + generic:
+            for rule in by_op.get(current.op, generic):
                 out = rule.apply(current)
                 if out is not None:
                     trace.budget -= 1
