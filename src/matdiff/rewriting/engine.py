@@ -34,19 +34,20 @@ class Rule:
     vars: dict | None = None
 
     def apply(self, node: Node) -> Node | None:
-        """The rewritten node, or None when the rule does not apply here."""
+        """The rewritten node, or None when the rule does not apply here (a rewrite never
+        changes a shape: one that would is not applied)."""
         if not isinstance(self.lhs, Pat):
             op = getattr(self.lhs, "op", None)
             if op is not None and node.op is not op and \
                     not (isinstance(op, tuple) and node.op in op):
                 return None
             out = self.lhs(node)
-            return None if out is None or out is node else out
+            return None if out is None or out is node or out.shape != node.shape else out
         b = match(self.lhs, node)
         if b is None or (self.when is not None and not self.when(b)):
             return None
         out = instantiate(self.rhs, b, node)
-        return None if out is node else out
+        return None if out is node or out.shape != node.shape else out
 
 
 @dataclass(frozen=True)

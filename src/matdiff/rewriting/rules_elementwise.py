@@ -121,7 +121,7 @@ def _broadcast_constant(node: Node) -> Node | None:
     """A constant array in a sum with arrays is the number it is filled with."""
     if not node.shape or not any(a.op is Op.FILL for a in node.args):
         return None
-    if all(a.op is Op.FILL for a in node.args):
+    if not any(a.op is not Op.FILL and a.shape for a in node.args):
         return None
     terms = [build.const(a.attrs[0]) if a.op is Op.FILL else a for a in node.args]
     return build.add(*terms)
