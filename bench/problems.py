@@ -4,7 +4,7 @@ A *job* is one problem at one size, named by a key: a seed question (``lsq_W``) 
 a scaling family (``chain:20``, ``sumtr:300``).  For matdiff a job is an input string, the
 variable to differentiate by, the declared shapes and the order; the SymPy and tensorgrad
 modules build the same mathematics under the same keys.  ``tag`` renames every variable
-(``D`` becomes ``D_r3``): distinct tags share no interned node, so a repetition with a fresh
+(``D`` becomes ``Dr3``): distinct tags share no interned node, so a repetition with a fresh
 tag cannot reuse an earlier repetition's work.
 
 The numeric side (evaluation speed) states each seed problem as a function of arrays written

@@ -15,7 +15,7 @@ from problems import FAMILIES, FAMILY_TITLES, SEED_TITLES, SEEDS, job, numeric_d
 from timing import Measurement, Summary
 
 __all__ = ["fmt", "cell", "seed_tables", "results_table", "scaling_tables", "numeric_table",
-           "slope", "targets", "PEERS"]
+           "slope", "targets", "PEERS", "NAMES"]
 
 PEERS = ("sympy", "tensorgrad")
 NAMES = {"matdiff": "matdiff", "sympy": "SymPy", "tensorgrad": "tensorgrad",
@@ -43,6 +43,8 @@ def cell(m: Measurement | None, iqr: bool = True) -> str:
     """Median (IQR) of a measurement, or what stopped it."""
     if m is None:
         return "—"
+    if m.status == "skipped":
+        return "not run (timeout at a smaller size)"
     if m.status == "timeout":
         return f"timeout (> {m.extra.get('limit_s', 60):.0f} s)"
     s = m.summary

@@ -12,6 +12,7 @@ import argparse
 import cProfile
 import datetime
 import gc
+import hashlib
 import importlib.metadata
 import os
 import platform
@@ -50,20 +51,28 @@ def machine() -> dict[str, str]:
     cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
     model = next((ln.split(":", 1)[1].strip() for ln in cpuinfo if ln.startswith("model name")),
                  platform.processor() or "unknown")
-    memory = next(ln.split(":", 1)[1].strip() for ln in Path("/proc/meminfo").read_text()
-                  .splitlines() if ln.startswith("MemTotal"))
+    kib = next(int(ln.split()[1]) for ln in Path("/proc/meminfo").read_text().splitlines()
+               if ln.startswith("MemTotal"))
     versions = {p: importlib.metadata.version(p) for p in PACKAGES}
-    commit = _git("rev-parse", "--short", "HEAD")
-    dirty = " (with uncommitted changes under src/)" if _git("status", "--porcelain", "src") \
-        else ""
     return {
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        "cpu": model, "nproc": str(len(os.sched_getaffinity(0))), "memory": memory,
+        "cpu": model, "nproc": str(len(os.sched_getaffinity(0))),
+        "memory": f"{kib / 2**20:.0f} GiB",
         "os": platform.platform(), "python": platform.python_version(),
         "packages": ", ".join(f"{p} {v}" for p, v in versions.items()),
-        "matdiff": f"commit {commit}{dirty}",
+        "matdiff": engine_state(),
         "load": "{:.2f} {:.2f} {:.2f}".format(*os.getloadavg()),
     }
+
+
+def engine_state() -> str:
+    """matdiff's commit, and a digest of uncommitted changes under src/ if there are any."""
+    commit = _git("rev-parse", "--short", "HEAD")
+    diff = _git("diff", "HEAD", "--", "src")
+    if not diff:
+        return f"commit {commit}"
+    return f"commit {commit} with uncommitted changes under src/ " \
+           f"(diff {hashlib.sha256(diff.encode()).hexdigest()[:8]})"
 
 
 def _git(*args: str) -> str:
@@ -105,8 +114,7 @@ def scaling_results(budget: float, limit: float) -> dict:
             row = {}
             for tool in ("matdiff", *report.PEERS):
                 if tool in stopped:
-                    row[tool] = Measurement(status="timeout", timed_out=True,
-                                            extra={"limit_s": limit})
+                    row[tool] = Measurement(status="skipped")
                     continue
                 row[tool] = measure(["--tool", tool, "--job", key, "--mode", "cold"],
                                     limit, budget)
@@ -231,6 +239,14 @@ def _profiles(verdicts: list) -> list[str]:
     return lines
 
 
+def _changed(info: dict) -> list[str]:
+    """A warning when matdiff's source changed while the benchmark ran."""
+    if info["matdiff_end"] == info["matdiff"]:
+        return []
+    return [f"- **matdiff's source changed during this run** (at the end: {info['matdiff_end']}),"
+            " so the tables mix versions; run the benchmark again"]
+
+
 def _imports(seeds: dict) -> str:
     """Each tool's import time, as its worker measured it."""
     first = next(iter(seeds.values()))
@@ -249,6 +265,7 @@ def page(info: dict, seeds: dict, scaling: dict, numeric: tuple, command: str) -
         f"- {info['date']}; CPU: {info['cpu']}; `nproc`: {info['nproc']}; "
         f"memory: {info['memory']}; {info['os']}",
         f"- Python {info['python']}; {info['packages']}; matdiff at {info['matdiff']}",
+        *_changed(info),
         f"- load average at the start: {info['load']}; at the end: {info['load_end']} "
         "(the machine is shared, so other work can slow any measurement)",
         "- import time (not in any timing below): " + _imports(seeds), "",
@@ -306,6 +323,9 @@ def main() -> None:
     scaling = scaling_results(2 * a.budget, a.limit)
     numeric = numeric_results(a.budget / 2)
     info["load_end"] = "{:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
+    info["matdiff_end"] = engine_state()
+    if info["matdiff_end"] != info["matdiff"]:
+        _say("matdiff's source changed during the run: the page mixes versions; run it again")
     options = [arg for arg in sys.argv[1:] if arg != "--write"]
     command = "make bench" if not options else "bench/.venv/bin/python bench/run.py --write " \
         + " ".join(options)

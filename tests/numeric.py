@@ -20,8 +20,9 @@ from typing import Callable
 import numpy as np
 
 __all__ = [
-    "SIZES", "STENCIL", "jacobian", "symmetric_part", "to_denominator", "random_array",
-    "random_symmetric", "random_spd", "draw_arrays", "assert_close", "relative_error",
+    "SIZES", "STENCIL", "jacobian", "converged_jacobian", "symmetric_part", "to_denominator",
+    "random_array", "random_symmetric", "random_spd", "draw_arrays", "assert_close",
+    "relative_error",
 ]
 
 SIZES = {"n": 3, "m": 4, "p": 5, "k": 2, "q": 6}
@@ -65,6 +66,26 @@ def jacobian(f: Callable, x, order: int = 1, step: float = 1e-3,
         values = np.tensordot(weights, np.moveaxis(values, 1, 0), axes=1) / step
         values = np.moveaxis(values, 0, -1)
     return values.reshape(out_shape + x.shape * order)
+
+
+def converged_jacobian(f: Callable, x, order: int = 1, batched: bool = False,
+                       rtol: float = 1e-6, steps=(1e-3, 5e-4, 2.5e-4, 1.25e-4)):
+    """:func:`jacobian` with its error estimated by halving the step.
+
+    Returns ``(J, error)``: the derivative at the last step tried and ``max|J_h − J_{h/2}|``
+    of the last pair, an upper estimate of the error of ``J`` (the stencil's error shrinks
+    16-fold per halving).  Stops halving once that estimate is below ``rtol/10`` of the
+    largest entry, so a function that varies fast gets a small enough step.
+    """
+    previous = jacobian(f, x, order=order, step=steps[0], batched=batched)
+    error = float("inf")
+    for step in steps[1:]:
+        current = jacobian(f, x, order=order, step=step, batched=batched)
+        error = float(np.max(np.abs(current - previous), initial=0.0))
+        previous = current
+        if error <= rtol / 10 * float(np.max(np.abs(current), initial=0.0)):
+            break
+    return previous, error
 
 
 def symmetric_part(gradient: np.ndarray) -> np.ndarray:

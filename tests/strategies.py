@@ -434,6 +434,7 @@ class Trace:
 
     kinks: list = field(default_factory=list)
     inverted: list = field(default_factory=list)
+    largest: float = 0.0  # the largest magnitude of any intermediate value (inf if not finite)
 
 
 def _expand(value: np.ndarray, rank: int) -> np.ndarray:
@@ -484,7 +485,10 @@ def evaluate(term: Term, env: dict, trace: Trace | None = None) -> np.ndarray:
     def ev(t: Term) -> np.ndarray:
         key = id(t)
         if key not in memo:
-            memo[key] = _evaluate(t, ev, env, batch, trace)
+            value = _evaluate(t, ev, env, batch, trace)
+            size = float(np.max(np.abs(value), initial=0.0))
+            trace.largest = max(trace.largest, size if np.isfinite(size) else np.inf)
+            memo[key] = value
         return memo[key]
 
     return ev(term)

@@ -171,7 +171,8 @@ def test_serve_prints_its_address_and_serves_the_page():
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         line = proc.stdout.readline()
-        assert line.startswith(f"matdiff: serving on http://127.0.0.1:{port}/"), line
+        assert line.startswith(f"matdiff: serving on http://127.0.0.1:{port}/"), \
+            line + proc.stderr.read() if proc.poll() is not None else line
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30) as response:
             assert response.status == 200
             assert b'id="expr"' in response.read()
