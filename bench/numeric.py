@@ -11,8 +11,8 @@ computes the same derivative (``jax.jacobian`` layout) of the same float64 array
   torch        ``torch.autograd.grad`` after the forward pass (``torch.autograd.functional``
                ``jacobian``/``hessian`` with ``vectorize=True``), forward pass included.
 JIT compilation happens in an untimed warm-up call.  The parent runs this with one thread for
-BLAS, XLA and torch.  Each result is saved to DIR as
-``TOOL-KEY.npy`` so that the parent can check that the tools agree.
+BLAS, XLA and torch.  Each result is saved to DIR as ``TOOL-KEY.npy``, so that the parent can
+check that the tools agree.
 """
 
 from __future__ import annotations

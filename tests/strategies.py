@@ -14,7 +14,7 @@ differ.  Domains are kept by construction: ``log``, ``sqrt``, ``./``, ``.^`` and
 positive arguments (``exp(·)``, ``sigmoid(·)``, ``1 + (·).^2``); ``arcsin``/``arccos`` get
 ``0.5*tanh(·)`` and ``tan`` gets ``tanh(·)``; ``inv``, ``det``, ``logdet`` and ``^-1`` get
 ``E*E' + eye`` or ``eye + 0.2*tanh(E)`` (well conditioned, positive determinant).  Kinks
-(``abs``, ``sign``, ``relu``, ``norm1``, the norm of a scalar) are not avoided by
+(``abs``, ``sign``, ``relu``, ``norm1``, ``norm2`` at zero) are not avoided by
 construction: :class:`Trace` records their arguments so a test can reject the rare input whose
 finite-difference stencil crosses one.
 """
@@ -546,9 +546,9 @@ def _evaluate(t: Term, ev, env, batch: int, trace: Trace) -> np.ndarray:
             return values[0][:, 0, :]
         return np.swapaxes(values[0], 1, 2)
     if op == "norm2":
-        if not args[0].shape:
-            trace.kinks.append(values[0])
-        return np.sqrt(np.sum(values[0] ** 2, axis=_reduce_axes(values[0])))
+        norm = np.sqrt(np.sum(values[0] ** 2, axis=_reduce_axes(values[0])))
+        trace.kinks.append(norm)  # not differentiable where the argument is zero
+        return norm
     if op == "norm1":
         trace.kinks.append(values[0])
         return np.sum(np.abs(values[0]), axis=_reduce_axes(values[0]))

@@ -9,9 +9,9 @@ relative to the derivative's largest entry plus the differences' own round-off.
 
 The step of the differences is halved until two successive estimates agree (a function that
 varies fast needs a small step); their difference widens the tolerance.  An input is rejected
-(``assume``) when the stencil crosses a kink of ``abs``/``sign``/``relu``/``norm1``, when a
-matrix to invert is badly conditioned there, when an intermediate value grows past 1e6, or
-when the differences do not settle — the expression is fine, the point is not.
+(``assume``) when the stencil crosses a kink of ``abs``/``sign``/``relu``/``norm1``/``norm2``,
+when a matrix to invert is badly conditioned there, when an intermediate value grows past
+300, or when the differences do not settle — the expression is fine, the point is not.
 
 Examples: 300 per test under the default profile, 10,000 with ``MATDIFF_LONG=1`` (see
 ``tests/conftest.py``); derandomised.  ``REGRESSIONS`` keeps, as plain cases, small
@@ -125,7 +125,9 @@ def check_against_finite_differences(case: Case, order: int) -> None:
     with np.errstate(all="ignore"):
         base = gen.Trace()
         value = gen.evaluate(case.term, _batched(arrays, 1), base)
-        assume(base.largest < 1e6)  # no intermediate overflows or grows huge at this point
+        # No intermediate value past 300: beyond it exp() and sigmoid() saturate, and 0*inf
+        # in a correct but unstable formula is not what this test is about.
+        assume(base.largest < 300)
         trace = gen.Trace()
 
         def f(stack):
