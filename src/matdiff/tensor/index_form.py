@@ -53,9 +53,13 @@ class Indexer:
         return f"i{next(self._counter)}"
 
     def depends(self, node: Node) -> bool:
+        """Whether ``node`` contains the seed (computed for its whole DAG at once)."""
         key = id(node)
         if key not in self._depends:
-            self._depends[key] = node is self.seed or any(self.depends(a) for a in node.args)
+            known = self._depends
+            for n in node.walk():
+                if id(n) not in known:
+                    known[id(n)] = n is self.seed or any(known[id(a)] for a in n.args)
         return self._depends[key]
 
 
