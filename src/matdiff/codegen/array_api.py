@@ -34,7 +34,14 @@ _HELPERS = {
     return e / xp.sum(e)''',
 }
 
-_RESERVED = {"xp", "np", "dtype", "array_api_compat", "_logsumexp", "_softmax"}
+_HELPERS[Op.EINSUM] = '''def _einsum(xp, spec, *operands):
+    try:
+        return xp.einsum(spec, *operands, optimize=True)
+    except TypeError:  # a library whose einsum chooses the contraction order itself
+        return xp.einsum(spec, *operands)'''
+
+_RESERVED = {"xp", "np", "dtype", "array_api_compat", "numpy", "_logsumexp", "_softmax",
+             "_einsum"}
 
 
 @dataclass(frozen=True)
@@ -107,8 +114,10 @@ class _Writer:
             head.append(f"    dtype = {first}")
         lines = head + ["    " + ln for ln in dims_lines + self.lines]
         lines.append(f"    return {body_expr}")
-        imports = "import array_api_compat\nimport numpy\n" if self.namespace == "array_api" \
-            else "import numpy as xp\n"
+        if self.namespace == "array_api":
+            imports = "import array_api_compat\n" + ("" if needed else "import numpy\n")
+        else:
+            imports = "import numpy as xp\n"
         helpers = "".join(_HELPERS[op] + "\n\n\n" for op in sorted(self.helpers,
                                                                        key=lambda o: o.value))
         source = imports + "\n\n" + helpers + "\n".join(lines) + "\n"
@@ -328,7 +337,11 @@ class _Writer:
         fixed = ["".join(next(spare) if ch == "_" else ch for ch in s) for s in specs]
         spec = ",".join(fixed) + "->" + out.replace("_", "")
         operands = ", ".join(self.expr(a) for a in args)
-        text = f"xp.einsum({spec!r}, {operands})"
+        if self.namespace == "array_api":
+            self.helpers.add(Op.EINSUM)
+            text = f"_einsum(xp, {spec!r}, {operands})"
+        else:
+            text = f"xp.einsum({spec!r}, {operands}, optimize=True)"
         if "_" in out:
             text = f"xp.reshape({text}, {self.shape(node.shape)})"
         return text
