@@ -18,6 +18,7 @@ from typing import Any
 
 from ..errors import ArgumentError, ParseError, ShapeError, UnsupportedError
 from ..ir import Node, Op, build, dims as dimmod
+from ..ir.nodes import make as make_node
 from ..ir.nodes import ELEMENTWISE_FUNCS
 from ..ir.shape_rules import SHAPE_RULES
 from ..ir.syntax import Syn
@@ -442,8 +443,16 @@ class _Inference:
         memo: dict[int, Node] = {}
         variables: dict[str, Node] = {}
 
+        resolved: dict[int, dimmod.Dim] = {}
+
+        def dim(d) -> dimmod.Dim:
+            key = id(d)
+            if key not in resolved:
+                resolved[key] = self.solver.resolve(d, names)
+            return resolved[key]
+
         def shape_of(t: _T):
-            return tuple(self.solver.resolve(d, names) for d in t.shape)
+            return tuple(d if isinstance(d, (int, str)) else dim(d) for d in t.shape)
 
         def make(t: _T) -> Node:
             if id(t) in memo:
@@ -456,8 +465,8 @@ class _Inference:
             elif t.op in (Op.EYE, Op.FILL):
                 node = build.construct(t.op, (), t.attrs, span=t.span, leaf_shape=shape_of(t))
             else:
-                node = build.construct(t.op, tuple(make(a) for a in t.args), t.attrs,
-                                       span=t.span)
+                node = make_node(t.op, tuple(make(a) for a in t.args), t.attrs, shape_of(t),
+                                 t.span)  # the shape rules already ran, in inference
             memo[id(t)] = node
             return node
 
