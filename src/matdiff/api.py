@@ -162,6 +162,21 @@ class Derivative(_Evaluable):
         return index_notation(list(last.terms), last.out, self._lhs(latex=True), latex=True)
 
     @property
+    def elementwise(self) -> str:
+        """The entry-wise form of a matrix-notation result: ``∂f/∂X_ij = (X*A'*A)_ij``."""
+        if not in_language(self.node):
+            return self.index
+        letters = "ijklmnuvwxyz"
+        lhs = self._lhs()
+        count = lhs.count("{")
+        text = to_text(self.node)
+        if not count:
+            return f"{lhs} = {text}"
+        subs = letters[:count]
+        body = text if self.node.op is Op.VAR else f"({text})"
+        return f"{lhs.format(*subs)} = {body}_{subs}"
+
+    @property
     def index(self) -> str:
         """Index notation: ``∂F_ij/∂A_kl = δ_ik B_lj``."""
         last = self.calculus_steps[-1]

@@ -80,3 +80,9 @@ def test_golden_text(text, want):
 ])
 def test_seed_questions_print_their_textbook_forms(expr, wrt, want):
     assert str(md.derivative(expr, wrt=wrt)) == want
+
+
+def test_the_elementwise_form_of_a_gradient():
+    d = md.derivative("0.5*norm2(X*A')^2", wrt="X")
+    assert d.elementwise == "∂f/∂X_ij = (X*A'*A)_ij"
+    assert md.derivative("A*x", wrt="x").elementwise == "∂F_i/∂x_j = A_ij"
