@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from importlib import resources
 
-from lark import Lark, Token, Transformer, v_args
+from lark import Lark, Transformer, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from ..errors import ParseError
 from ..ir.syntax import Syn
 from .brackets import check_brackets
 from .expected import describe_expected
+from .lexer import OneLineLexer
 
 __all__ = ["parse_ascii", "MISSING_OPERATOR"]
 
@@ -25,37 +26,31 @@ MISSING_OPERATOR = "missing an operator before"
 _GRAMMAR = resources.files(__package__).joinpath("ascii.lark").read_text()
 
 
-def _span(*parts) -> tuple[int, int]:
-    """From the start of the first part to the end of the last (tokens or syntax nodes)."""
-    def bounds(p):
-        return (p.start_pos, p.end_pos) if isinstance(p, Token) else p.span
-    return (bounds(parts[0])[0], bounds(parts[-1])[1])
-
-
 @v_args(inline=True)
 class _ToSyntax(Transformer):
     """Run inside the LALR parser (no tree is built, so no recursion on deep input)."""
 
     def number(self, tok):
-        return Syn("number", (), float(tok), _span(tok))
+        return Syn("number", (), float(tok), (tok.start_pos, tok.end_pos))
 
     def name(self, tok):
-        return Syn("name", (), str(tok), _span(tok))
+        return Syn("name", (), str(tok), (tok.start_pos, tok.end_pos))
 
     def call(self, name, lpar, *rest):
         args = tuple(a for a in rest[:-1] if isinstance(a, Syn))
-        return Syn("call", args, str(name), _span(name, rest[-1]))
+        return Syn("call", args, str(name), (name.start_pos, rest[-1].end_pos))
 
     def group(self, lpar, inner, rpar):
-        return Syn("group", (inner,), None, _span(lpar, rpar))
+        return Syn("group", (inner,), None, (lpar.start_pos, rpar.end_pos))
 
     def norm(self, bar1, arg, bar2, sub=None):
         kind = "1" if sub is not None and str(sub) == "_1" else "2"
-        return Syn("norm", (arg,), kind, _span(bar1, sub if sub is not None else bar2))
+        return Syn("norm", (arg,), kind, (bar1.start_pos, (sub or bar2).end_pos))
 
     def _binary(kind):
         def rule(self, left, op, right):
-            return Syn(kind, (left, right), _span(op), _span(left, right))
+            return Syn(kind, (left, right), (op.start_pos, op.end_pos),
+                       (left.span[0], right.span[1]))
         return rule
 
     add = _binary("add")
@@ -68,18 +63,17 @@ class _ToSyntax(Transformer):
     epow = _binary("epow")
 
     def neg(self, op, arg):
-        return Syn("neg", (arg,), None, _span(op, arg))
+        return Syn("neg", (arg,), None, (op.start_pos, arg.span[1]))
 
     def pos(self, op, arg):
         return arg
 
     def transpose(self, arg, op):
-        return Syn("transpose", (arg,), _span(op), _span(arg, op))
+        return Syn("transpose", (arg,), (op.start_pos, op.end_pos), (arg.span[0], op.end_pos))
 
 
-_PARSER = Lark(_GRAMMAR, parser="lalr", lexer="basic", maybe_placeholders=False,
-               transformer=_ToSyntax(),
-               cache=True)
+_PARSER = Lark(_GRAMMAR, parser="lalr", lexer=OneLineLexer, start="sum",
+               maybe_placeholders=False, transformer=_ToSyntax(), cache=True)
 
 
 def parse_ascii(text: str) -> Syn:
