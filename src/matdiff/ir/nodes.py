@@ -13,7 +13,6 @@ by :mod:`matdiff.ir.build`, which is the only module expected to call ``make`` f
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
@@ -69,15 +68,25 @@ ELEMENTWISE_FUNCS = (
 _INTERNED: dict[tuple, Node] = {}
 
 
-@dataclass(frozen=True, slots=True, eq=False)
 class Node:
-    """An IR node.  Compare with ``is``: equal nodes are the same object."""
+    """An IR node.  Compare with ``is``: equal nodes are the same object.
+
+    Nodes are immutable by convention (interning depends on it): only :func:`make` creates
+    them and nothing assigns to their fields afterwards.  A plain slotted class rather than
+    a frozen dataclass, because creating nodes is on every derivation's critical path.
+    """
+
+    __slots__ = ("op", "args", "attrs", "shape", "span")
 
     op: Op
     args: tuple[Node, ...]
     attrs: tuple[Any, ...]
     shape: Shape
-    span: tuple[int, int] | None = field(default=None, repr=False)
+    span: tuple[int, int] | None
+
+    def __init__(self, op: Op, args: tuple[Node, ...], attrs: tuple[Any, ...], shape: Shape,
+                 span: tuple[int, int] | None = None):
+        self.op, self.args, self.attrs, self.shape, self.span = op, args, attrs, shape, span
 
     @property
     def rank(self) -> int:
@@ -125,9 +134,8 @@ class Node:
 def make(op: Op, args: tuple[Node, ...], attrs: tuple, shape: Shape,
          span: tuple[int, int] | None = None) -> Node:
     """The interned node with these fields (created if new)."""
-    key = (op, tuple(id(a) for a in args), attrs, shape)
+    key = (op, tuple(map(id, args)), attrs, shape)
     node = _INTERNED.get(key)
     if node is None:
-        node = Node(op, tuple(args), tuple(attrs), tuple(shape), span)
-        _INTERNED[key] = node
+        node = _INTERNED[key] = Node(op, tuple(args), attrs, shape, span)
     return node

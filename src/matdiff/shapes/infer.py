@@ -96,7 +96,10 @@ class _Solver:
         return v
 
     def find(self, t):
-        if isinstance(t, _Prod):
+        cls = t.__class__
+        if cls is str or cls is int:
+            return t
+        if cls is _Prod:
             return _Prod(tuple(self.find(f) for f in t.factors))
         root = t
         while isinstance(root, _DVar) and root in self.parent:
@@ -266,7 +269,7 @@ class _Inference:
             raise self.error(ParseError, f"the expression is nested too deeply (more than "
                              f"{MAX_DEPTH} levels)", syn.span)
         try:
-            return getattr(self, "k_" + syn.kind)(syn)
+            return _VISITORS[syn.kind](self, syn)
         finally:
             self.depth -= 1
 
@@ -316,7 +319,7 @@ class _Inference:
         return _T(Op.NEG, [a], (), a.shape, syn.span)
 
     def k_mul(self, syn):
-        a, b = (self.visit(x) for x in syn.args)
+        a, b = self.visit(syn.args[0]), self.visit(syn.args[1])
         if a.op is Op.NEG and syn.args[0].kind in ("neg", "mul"):
             inner = self.product(syn, a.args[0], b)
             return _T(Op.NEG, [inner], (), inner.shape, syn.span)
@@ -452,7 +455,11 @@ class _Inference:
             return resolved[key]
 
         def shape_of(t: _T):
-            return tuple(d if isinstance(d, (int, str)) else dim(d) for d in t.shape)
+            shape = t.shape
+            for d in shape:
+                if d.__class__ is not str and d.__class__ is not int:
+                    return tuple(d if isinstance(d, (int, str)) else dim(d) for d in shape)
+            return shape
 
         def make(t: _T) -> Node:
             if id(t) in memo:
@@ -472,6 +479,10 @@ class _Inference:
 
         node = make(root)
         return Typed(node, self.text, variables, list(self.order), None, dict(self.var_spans))
+
+
+_VISITORS = {name[2:]: method for name, method in vars(_Inference).items()
+             if name.startswith("k_")}
 
 
 def _number_literal(syn: Syn) -> float | None:

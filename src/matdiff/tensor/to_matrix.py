@@ -14,8 +14,6 @@ index notation.
 
 from __future__ import annotations
 
-from collections import Counter
-
 from ..ir import Node, Op, build
 from .index_form import Factor, Term, eliminate_deltas
 
@@ -24,6 +22,9 @@ __all__ = ["to_matrix"]
 
 class _NoMatrixForm(Exception):
     pass
+
+
+_CONTRACTIBLE = frozenset({Op.EYE, Op.FILL, Op.FUSE})  # what eliminate_deltas works on
 
 
 def to_matrix(terms: list[Term], out: tuple, shape) -> Node | None:
@@ -89,7 +90,10 @@ def _raise_term(term: Term, free: tuple[str, ...]) -> tuple[Node, float]:
     factors = [f for f in factors if f.idx]
     factors = _merge_hadamard(factors, free)
     factors = _spread_diagonals(factors, free)
-    factors = eliminate_deltas(Term(1.0, factors), set(free)).factors
+    coef = term.coef
+    if any(f.node.op in _CONTRACTIBLE for f in factors):
+        contracted = eliminate_deltas(Term(1.0, factors), set(free))
+        factors, coef = contracted.factors, coef * contracted.coef
     factors = _close_dangling(factors, free)
     chains = _Walker(factors, free)
     result = chains.result()
@@ -97,8 +101,8 @@ def _raise_term(term: Term, free: tuple[str, ...]) -> tuple[Node, float]:
     for s in scalars:
         result = build.mul(s, result) if result is not None else s
     if result is None:
-        return build.ONE, term.coef
-    return result, term.coef
+        return build.ONE, coef
+    return result, coef
 
 
 def _groups(factors: list[Factor]) -> list[tuple[set, list[Factor]]]:
@@ -185,9 +189,12 @@ def _raise_fuses(factors: list[Factor], free: tuple) -> list[Factor]:
     return out + [h for g in groups for h in g[1]]
 
 
-def _occurrences(factors: list[Factor], free) -> Counter:
-    occ = Counter(i for f in factors for i in f.idx)
-    occ.update(free)
+def _occurrences(factors: list[Factor], free) -> dict:
+    """How often each index occurs in the factors, a free index counting once more."""
+    occ = dict.fromkeys(free, 1)
+    for f in factors:
+        for i in f.idx:
+            occ[i] = occ.get(i, 0) + 1
     return occ
 
 
@@ -208,7 +215,7 @@ def _collapse_repeated(factors, free):
 
 def _merge_hadamard(factors, free):
     """Factors over the same indices merge when one of them is crowded (three places)."""
-    merged = True
+    merged = len(factors) > 1
     while merged:
         merged = False
         occ = _occurrences(factors, free)
