@@ -53,18 +53,21 @@ class Indexer:
         return f"i{next(self._counter)}"
 
     def depends(self, node: Node) -> bool:
-        """Whether ``node`` contains the seed (computed for its whole DAG at once)."""
-        key = id(node)
-        if key not in self._depends:
-            known = self._depends
-            for n in node.walk():
-                if id(n) not in known:
-                    known[id(n)] = n is self.seed or any(known[id(a)] for a in n.args)
-        return self._depends[key]
+        """Whether ``node`` contains the seed (memoised; as deep as :func:`lower` itself)."""
+        known = self._depends.get(id(node))
+        if known is None:
+            known = node is self.seed
+            for a in node.args:
+                if self.depends(a):
+                    known = True
+            self._depends[id(node)] = known
+        return known
 
 
 def _unit(node: Node, idx: tuple[Index, ...]) -> tuple[Index, ...]:
     """Indices of size-1 axes become None."""
+    if 1 not in node.shape:
+        return idx
     return tuple(None if d == 1 else i for d, i in zip(node.shape, idx))
 
 
@@ -236,46 +239,54 @@ def rename(term: Term, old: Index, new: Index) -> Term:
 
 
 def eliminate_deltas(term: Term, free: set[str]) -> Term:
-    """Contract Kronecker deltas and constant fills away where an index allows it."""
-    changed = True
-    while changed:
-        changed = False
-        for k, f in enumerate(term.factors):
-            if f.node.op is Op.EYE and f.idx[0] != f.idx[1]:
-                a, b = f.idx
-                if a not in free:
-                    old, new = a, b
-                elif b not in free:
-                    old, new = b, a
-                else:
-                    continue
-                rest = Term(term.coef, term.factors[:k] + term.factors[k + 1:])
-                if not any(old in g.idx for g in rest.factors):
-                    dim = f.node.shape[0]
-                    rest.factors.append(Factor(build.fill(1.0, (dim,)), (new,)))
-                term = rename(rest, old, new)
-                changed = True
-                break
-            if f.node.op is Op.FUSE:
-                contracted = _contract_fuse(term, k, free)
-                if contracted is not None:
-                    term = contracted
-                    changed = True
-                    break
-            if f.node.op is Op.FILL:
-                others = {i for j, g in enumerate(term.factors) if j != k for i in g.idx}
-                value = f.node.attrs[0]
-                if all(i is None or i in others for i in f.idx):
-                    term = Term(term.coef * value, term.factors[:k] + term.factors[k + 1:])
-                    changed = True
-                    break
-                if value != 1.0:
-                    ones = Factor(build.fill(1.0, f.node.shape), f.idx)
-                    term = Term(term.coef * value, term.factors[:k] + [ones]
-                                + term.factors[k + 1:])
-                    changed = True
-                    break
-    return term
+    """Contract Kronecker deltas and constant fills away where an index allows it.
+
+    The factors are scanned in order and the scan starts again after every contraction."""
+    coef, factors = term.coef, list(term.factors)
+    changed, k = False, 0
+    while k < len(factors):
+        f = factors[k]
+        op = f.node.op
+        if op is Op.EYE and f.idx[0] != f.idx[1]:
+            a, b = f.idx
+            if a not in free:
+                old, new = a, b
+            elif b not in free:
+                old, new = b, a
+            else:
+                k += 1
+                continue
+            del factors[k]
+            if not _rename_in(factors, old, new):
+                factors.append(Factor(build.fill(1.0, (f.node.shape[0],)), (new,)))
+        elif op is Op.FUSE and (contracted := _contract_fuse(Term(coef, factors), k, free)):
+            coef, factors = contracted.coef, list(contracted.factors)
+        elif op is Op.FILL:
+            value = f.node.attrs[0]
+            others = {i for j, g in enumerate(factors) if j != k for i in g.idx}
+            if all(i is None or i in others for i in f.idx):
+                del factors[k]
+            elif value != 1.0:
+                factors[k] = Factor(build.fill(1.0, f.node.shape), f.idx)
+            else:
+                k += 1
+                continue
+            coef *= value
+        else:
+            k += 1
+            continue
+        changed, k = True, 0
+    return Term(coef, factors) if changed else term
+
+
+def _rename_in(factors: list[Factor], old: Index, new: Index) -> bool:
+    """Rename ``old`` to ``new`` in place; whether ``old`` occurred at all."""
+    found = False
+    for j, g in enumerate(factors):
+        if old in g.idx:
+            factors[j] = Factor(g.node, tuple(new if i == old else i for i in g.idx))
+            found = True
+    return found
 
 
 def _contract_fuse(term: Term, k: int, free: set) -> Term | None:
