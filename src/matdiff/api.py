@@ -10,7 +10,6 @@ function over any array-API library (``.compile``), and show their generated sou
 from __future__ import annotations
 
 import sys
-from contextlib import contextmanager
 from functools import cached_property
 from typing import Any, Callable
 
@@ -252,18 +251,25 @@ class Derivative(_Evaluable):
                           self.symmetric_gradient)
 
 
-@contextmanager
-def _deep_enough(text: str):
+class _deep_enough:
     """Room for the recursion deep expressions need, and a clear error past it."""
-    limit = sys.getrecursionlimit()
-    sys.setrecursionlimit(max(limit, _RECURSION))
-    try:
-        yield
-    except RecursionError:
-        raise UnsupportedError("the expression is too deeply nested to differentiate",
-                               text) from None
-    finally:
-        sys.setrecursionlimit(limit)
+
+    __slots__ = ("text", "limit")
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def __enter__(self) -> None:
+        self.limit = sys.getrecursionlimit()
+        if self.limit < _RECURSION:
+            sys.setrecursionlimit(_RECURSION)
+
+    def __exit__(self, kind, error, tb) -> None:
+        if self.limit < _RECURSION:
+            sys.setrecursionlimit(self.limit)
+        if kind is not None and issubclass(kind, RecursionError):
+            raise UnsupportedError("the expression is too deeply nested to differentiate",
+                                   self.text) from None
 
 
 def parse(expr: str | Expression, vars: dict | None = None) -> Expression:

@@ -277,27 +277,32 @@ def differential(f: Node, x: Node | tuple[Node, ...],
     """
     targets = {id(v): build.diff(v) for v in (x if isinstance(x, tuple) else (x,))}
     memo: dict[int, Node | None] = {}
-    applied: list[tuple[int, str]] = []
+    applied: list[tuple[int, Node]] = []
+    depth = 0  # of the node being differentiated (an exception abandons the whole walk)
 
-    def d(node: Node, depth: int = 0) -> Node | None:
+    def d(node: Node) -> Node | None:
+        nonlocal depth
         key = id(node)
         if key in memo:
             return memo[key]
         if key in targets:
             result = targets[key]
         else:
-            result = D_RULES[node.op](node, lambda a: d(a, depth + 1))
-            if result is not None and result.shape != node.shape:
-                result = build.scale(result, build.fill(1.0, node.shape))
-            if result is not None and node.op in RULE_NAMES:
-                applied.append((depth, _rule_name(node)))
+            depth += 1
+            result = D_RULES[node.op](node, d)
+            depth -= 1
+            if result is not None:
+                if result.shape != node.shape:
+                    result = build.scale(result, build.fill(1.0, node.shape))
+                applied.append((depth, node))
         memo[key] = result
         return result
 
     result = d(f)
     if used is not None:
-        for _, name in sorted(applied, key=lambda e: e[0]):
-            if name not in used:
+        for _, node in sorted(applied, key=lambda e: e[0]):
+            name = _rule_name(node) if node.op in RULE_NAMES else None
+            if name is not None and name not in used:
                 used.append(name)
     return result
 

@@ -31,10 +31,22 @@ def number_text(value: float) -> str:
     return repr(value)
 
 
+_UNWRITABLE = frozenset({Op.EINSUM, Op.FUSE, Op.DIFF})
+
+
 def in_language(node: Node) -> bool:
     """True when ``node`` can be written in the expression language."""
-    return all(n.op not in (Op.EINSUM, Op.FUSE, Op.DIFF) and
-               not (n.op is Op.FILL and n.rank > 2) for n in node.walk())
+    seen = {id(node)}
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if n.op in _UNWRITABLE or (n.op is Op.FILL and len(n.shape) > 2):
+            return False
+        for a in n.args:
+            if id(a) not in seen:
+                seen.add(id(a))
+                stack.append(a)
+    return True
 
 
 def to_text(node: Node, diff_prefix: str = "d", frobenius: bool = False) -> str:

@@ -19,7 +19,7 @@ from functools import cached_property
 from typing import Callable
 
 from ..ir import Node
-from .patterns import Pat, instantiate, match
+from .patterns import Pat, instantiate, matcher
 
 __all__ = ["Rule", "RuleSet", "Trace", "rewrite"]
 
@@ -33,17 +33,28 @@ class Rule:
     example: str = ""
     vars: dict | None = None
 
+    @cached_property
+    def _match(self) -> Callable[[Node], dict | None] | None:
+        """The compiled left side (None for a function left side)."""
+        return matcher(self.lhs) if isinstance(self.lhs, Pat) else None
+
+    @cached_property
+    def ops(self) -> tuple | None:
+        """The ops this rule rewrites (None: any op)."""
+        op = self.lhs.op if isinstance(self.lhs, Pat) else getattr(self.lhs, "op", None)
+        return op if isinstance(op, tuple) or op is None else (op,)
+
     def apply(self, node: Node) -> Node | None:
         """The rewritten node, or None when the rule does not apply here (a rewrite never
         changes a shape: one that would is not applied)."""
-        if not isinstance(self.lhs, Pat):
-            op = getattr(self.lhs, "op", None)
-            if op is not None and node.op is not op and \
-                    not (isinstance(op, tuple) and node.op in op):
+        match = self._match
+        if match is None:
+            ops = self.ops
+            if ops is not None and node.op not in ops:
                 return None
             out = self.lhs(node)
             return None if out is None or out is node or out.shape != node.shape else out
-        b = match(self.lhs, node)
+        b = match(node)
         if b is None or (self.when is not None and not self.when(b)):
             return None
         out = instantiate(self.rhs, b, node)
@@ -66,8 +77,7 @@ class RuleSet:
         """The rules indexed by the op they rewrite (None: rules for any op)."""
         index: dict = {}
         for rule in self.rules:
-            op = rule.lhs.op if isinstance(rule.lhs, Pat) else getattr(rule.lhs, "op", None)
-            for key in op if isinstance(op, tuple) else (op,):
+            for key in rule.ops or (None,):
                 index.setdefault(key, []).append(rule)
         generic = index.get(None, [])
         return {key: tuple(rules + (generic if key is not None else []))

@@ -2,11 +2,11 @@
 
 A pattern is a tree of :class:`Pat` (an op with sub-patterns), :class:`Hole` (matches any
 node, optionally only scalars, non-scalars, square matrices …) and :class:`Num` (matches a
-constant and binds its value).  :func:`match` returns the bindings or None;
-:func:`instantiate` builds the right side through the checked constructors, so a rewrite
-cannot produce an ill-shaped node.  The small functions at the end (``T``, ``Mul``, ``Tr`` …)
-make rules read like the identities they state: ``Rule("transpose of product",
-T(Mul(A, B)), Mul(T(B), T(A)))``.
+constant and binds its value).  :func:`matcher` compiles a pattern into a function that
+gives the bindings or None; :func:`instantiate` builds the right side through the checked
+constructors, so a rewrite cannot produce an ill-shaped node.  The small functions at the
+end (``T``, ``Mul``, ``Tr`` …) make rules read like the identities they state:
+``Rule("transpose of product", T(Mul(A, B)), Mul(T(B), T(A)))``.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Callable
 from ..ir import Node, Op, build
 
 __all__ = [
-    "Pat", "Hole", "Num", "match", "instantiate", "T", "Mul", "Scale", "Neg", "Had", "Inv",
+    "Pat", "Hole", "Num", "matcher", "instantiate", "T", "Mul", "Scale", "Neg", "Had", "Inv",
     "Tr", "Det", "Sum", "DiagM", "DiagV", "Eye", "Add2", "Div", "Pow", "Logdet", "Const",
 ]
 
@@ -40,31 +40,62 @@ class Pat:
     attrs: tuple | None = None
 
 
-def match(pat, node: Node, bindings: dict | None = None) -> dict | None:
-    """Bindings under which ``pat`` is ``node``, or None."""
-    b = {} if bindings is None else bindings
+def matcher(pat) -> Callable[[Node], dict | None]:
+    """``pat`` compiled into a function giving the bindings under which it is a node, or None.
+
+    Each pattern node becomes one closure that checks its own op, arity and attributes and
+    calls its children's closures, so matching walks no pattern data at run time."""
+    check = _compile(pat)
+
+    def match(node: Node) -> dict | None:
+        b: dict = {}
+        return b if check(node, b) else None
+
+    return match
+
+
+_UNBOUND = object()
+
+
+def _compile(pat) -> Callable[[Node, dict], bool]:
     if isinstance(pat, Hole):
-        if pat.test is not None and not pat.test(node):
-            return None
-        if pat.name in b:
-            return b if b[pat.name] is node else None
-        b[pat.name] = node
-        return b
+        name, test = pat.name, pat.test
+
+        def hole(node: Node, b: dict) -> bool:
+            if test is not None and not test(node):
+                return False
+            bound = b.get(name, _UNBOUND)
+            if bound is _UNBOUND:
+                b[name] = node
+                return True
+            return bound is node
+        return hole
     if isinstance(pat, Num):
-        if node.op is not Op.CONST:
-            return None
-        if pat.name in b:
-            return b if b[pat.name] == node.attrs[0] else None
-        b[pat.name] = node.attrs[0]
-        return b
-    if pat.op is not node.op or len(pat.args) != len(node.args):
-        return None
-    if pat.attrs is not None and pat.attrs != node.attrs:
-        return None
-    for p, a in zip(pat.args, node.args):
-        if match(p, a, b) is None:
-            return None
-    return b
+        name = pat.name
+
+        def num(node: Node, b: dict) -> bool:
+            if node.op is not Op.CONST:
+                return False
+            bound = b.get(name, _UNBOUND)
+            if bound is _UNBOUND:
+                b[name] = node.attrs[0]
+                return True
+            return bound == node.attrs[0]
+        return num
+    op, attrs, arity = pat.op, pat.attrs, len(pat.args)
+    subs = tuple(zip(range(arity), (_compile(p) for p in pat.args)))
+
+    def node_pattern(node: Node, b: dict) -> bool:
+        if node.op is not op or len(node.args) != arity:
+            return False
+        if attrs is not None and attrs != node.attrs:
+            return False
+        args = node.args
+        for k, sub in subs:
+            if not sub(args[k], b):
+                return False
+        return True
+    return node_pattern
 
 
 _BUILDERS: dict[Op, Callable[..., Node]] = {
