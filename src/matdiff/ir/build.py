@@ -21,26 +21,31 @@ __all__ = [
 ]
 
 
-class _Exact:
-    """The unifier of constructed nodes: dimensions must already be equal."""
+class _Mismatch(Exception):
+    """A shape rule rejected the operands (turned into :class:`ShapeError` by construct)."""
 
-    def __init__(self, op: Op, shapes: list[Shape]):
-        self.op, self.shapes = op, shapes
+    def __init__(self, reason: str, i: int, j: int):
+        super().__init__(reason)
+        self.reason, self.i, self.j = reason, i, j
+
+
+class _Exact:
+    """The unifier of constructed nodes: dimensions must already be equal (stateless, one
+    instance for every construction)."""
 
     def dim(self, a: Dim, b: Dim, i: int, j: int, reason: str) -> Dim:
         if a != b:
-            self.fail(reason.replace("{a}", str(a)).replace("{b}", str(b)), i, j)
+            raise _Mismatch(reason.replace("{a}", str(a)).replace("{b}", str(b)), i, j)
         return a
 
     def prod(self, *dims: Dim) -> Dim:
         return dim_mul(*dims)
 
     def fail(self, reason: str, i: int, j: int = -1) -> None:
-        def name(k: int) -> str:
-            return f"an operand ({shape_str(self.shapes[k])})" if 0 <= k < len(self.shapes) \
-                else "it"
-        text = reason.replace("{L}", name(i)).replace("{R}", name(j))
-        raise ShapeError(f"{self.op.value}: {text}")
+        raise _Mismatch(reason, i, j)
+
+
+_EXACT = _Exact()
 
 
 def construct(op: Op, args: tuple[Node, ...], attrs: tuple = (), span=None,
@@ -49,7 +54,13 @@ def construct(op: Op, args: tuple[Node, ...], attrs: tuple = (), span=None,
     if op in LEAVES:
         return make(op, args, attrs, leaf_shape if leaf_shape is not None else (), span)
     shapes = [a.shape for a in args]
-    shape = SHAPE_RULES[op](shapes, attrs, _Exact(op, shapes))
+    try:
+        shape = SHAPE_RULES[op](shapes, attrs, _EXACT)
+    except _Mismatch as e:
+        def name(k: int) -> str:
+            return f"an operand ({shape_str(shapes[k])})" if 0 <= k < len(shapes) else "it"
+        text = e.reason.replace("{L}", name(e.i)).replace("{R}", name(e.j))
+        raise ShapeError(f"{op.value}: {text}") from None
     return make(op, tuple(args), tuple(attrs), shape, span)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from importlib import resources
 
-from lark import Lark, Transformer, v_args
+from lark import Lark, Transformer
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from ..errors import ParseError
@@ -26,29 +26,37 @@ MISSING_OPERATOR = "missing an operator before"
 _GRAMMAR = resources.files(__package__).joinpath("ascii.lark").read_text()
 
 
-@v_args(inline=True)
 class _ToSyntax(Transformer):
-    """Run inside the LALR parser (no tree is built, so no recursion on deep input)."""
+    """Run inside the LALR parser (no tree is built, so no recursion on deep input).
 
-    def number(self, tok):
+    Each callback takes the rule's children as one list (lark's plain calling convention,
+    without the argument-spreading wrapper)."""
+
+    def number(self, children):
+        (tok,) = children
         return Syn("number", (), float(tok), (tok.start_pos, tok.end_pos))
 
-    def name(self, tok):
+    def name(self, children):
+        (tok,) = children
         return Syn("name", (), str(tok), (tok.start_pos, tok.end_pos))
 
-    def call(self, name, lpar, *rest):
-        args = tuple(a for a in rest[:-1] if isinstance(a, Syn))
-        return Syn("call", args, str(name), (name.start_pos, rest[-1].end_pos))
+    def call(self, children):
+        name, rpar = children[0], children[-1]
+        args = tuple(a for a in children[2:-1] if isinstance(a, Syn))
+        return Syn("call", args, str(name), (name.start_pos, rpar.end_pos))
 
-    def group(self, lpar, inner, rpar):
+    def group(self, children):
+        lpar, inner, rpar = children
         return Syn("group", (inner,), None, (lpar.start_pos, rpar.end_pos))
 
-    def norm(self, bar1, arg, bar2, sub=None):
-        kind = "1" if sub is not None and str(sub) == "_1" else "2"
-        return Syn("norm", (arg,), kind, (bar1.start_pos, (sub or bar2).end_pos))
+    def norm(self, children):
+        bar1, arg, last = children[0], children[1], children[-1]
+        kind = "1" if len(children) == 4 and str(last) == "_1" else "2"
+        return Syn("norm", (arg,), kind, (bar1.start_pos, last.end_pos))
 
     def _binary(kind):
-        def rule(self, left, op, right):
+        def rule(self, children):
+            left, op, right = children
             return Syn(kind, (left, right), (op.start_pos, op.end_pos),
                        (left.span[0], right.span[1]))
         return rule
@@ -62,13 +70,15 @@ class _ToSyntax(Transformer):
     pow = _binary("pow")
     epow = _binary("epow")
 
-    def neg(self, op, arg):
+    def neg(self, children):
+        op, arg = children
         return Syn("neg", (arg,), None, (op.start_pos, arg.span[1]))
 
-    def pos(self, op, arg):
-        return arg
+    def pos(self, children):
+        return children[1]
 
-    def transpose(self, arg, op):
+    def transpose(self, children):
+        arg, op = children
         return Syn("transpose", (arg,), (op.start_pos, op.end_pos), (arg.span[0], op.end_pos))
 
 

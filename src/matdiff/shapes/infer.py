@@ -57,7 +57,7 @@ class _Prod:
     factors: tuple
 
 
-@dataclass
+@dataclass(slots=True)
 class _T:
     """A typed syntax node: the op is decided, sizes may still be unknown."""
 
@@ -166,6 +166,8 @@ class _Solver:
 
 class _Site:
     """The unifier the shape rules see while one syntax node is checked."""
+
+    __slots__ = ("inf", "node", "args", "op_span")
 
     def __init__(self, inf: _Inference, node: _T | None, args: list[_T], op_span):
         self.inf, self.node, self.args, self.op_span = inf, node, args, op_span
@@ -442,16 +444,15 @@ class _Inference:
 
     # -- building the IR -----------------------------------------------------------------
     def build(self, root: _T) -> Typed:
-        names = self.solver.names(self.taken | set(self.order))
-        memo: dict[int, Node] = {}
+        solver = self.solver
+        names = solver.names(self.taken | set(self.order)) if solver.first_seen else {}
         variables: dict[str, Node] = {}
-
         resolved: dict[int, dimmod.Dim] = {}
 
         def dim(d) -> dimmod.Dim:
             key = id(d)
             if key not in resolved:
-                resolved[key] = self.solver.resolve(d, names)
+                resolved[key] = solver.resolve(d, names)
             return resolved[key]
 
         def shape_of(t: _T):
@@ -462,23 +463,20 @@ class _Inference:
             return shape
 
         def make(t: _T) -> Node:
-            if id(t) in memo:
-                return memo[id(t)]
-            if t.op is Op.VAR:
-                node = build.var(t.name, shape_of(t), t.attrs[1], span=t.span)
-                variables[t.name] = node
-            elif t.op in (Op.CONST,):
-                node = build.const(t.attrs[0], span=t.span)
-            elif t.op in (Op.EYE, Op.FILL):
-                node = build.construct(t.op, (), t.attrs, span=t.span, leaf_shape=shape_of(t))
-            else:
-                node = make_node(t.op, tuple(make(a) for a in t.args), t.attrs, shape_of(t),
-                                 t.span)  # the shape rules already ran, in inference
-            memo[id(t)] = node
-            return node
+            op = t.op
+            if op is Op.VAR:
+                node = variables[t.name] = build.var(t.name, shape_of(t), t.attrs[1],
+                                                     span=t.span)
+                return node
+            if op is Op.CONST:
+                return build.const(t.attrs[0], span=t.span)
+            if op is Op.EYE or op is Op.FILL:
+                return build.construct(op, (), t.attrs, span=t.span, leaf_shape=shape_of(t))
+            return make_node(op, tuple([make(a) for a in t.args]), t.attrs, shape_of(t),
+                             t.span)  # the shape rules already ran, in inference
 
         node = make(root)
-        return Typed(node, self.text, variables, list(self.order), None, dict(self.var_spans))
+        return Typed(node, self.text, variables, self.order, None, self.var_spans)
 
 
 _VISITORS = {name[2:]: method for name, method in vars(_Inference).items()
