@@ -98,8 +98,13 @@ class Node:
 
     def rebuild(self, args: tuple[Node, ...]) -> Node:
         """This node's op and attributes over new arguments (shape recomputed)."""
-        if all(a is b for a, b in zip(args, self.args)) and len(args) == len(self.args):
-            return self
+        old = self.args
+        if len(args) == len(old):
+            for a, b in zip(args, old):
+                if a is not b:
+                    break
+            else:
+                return self
         from .build import construct  # build depends on nodes; this is its inverse hook
 
         return construct(self.op, args, self.attrs, leaf_shape=self.shape)

@@ -91,10 +91,6 @@ class Trace:
     entries: list[tuple[str, Node, Node]] = field(default_factory=list)
     budget: int = 10_000
 
-    @property
-    def spent(self) -> bool:
-        return self.budget <= 0
-
 
 def rewrite(node: Node, rules: RuleSet, trace: Trace | None = None) -> Node:
     """``node`` rewritten bottom-up to a fixed point of ``rules`` (within the budget)."""
@@ -105,10 +101,11 @@ def rewrite(node: Node, rules: RuleSet, trace: Trace | None = None) -> Node:
 
     def visit(n: Node, depth: int = 0) -> Node:
         key = id(n)
-        if key in memo:
-            return memo[key]
-        current = n.rebuild(tuple(visit(a, depth) for a in n.args)) if n.args else n
-        while not trace.spent:
+        done = memo.get(key)
+        if done is not None:
+            return done
+        current = n.rebuild(tuple([visit(a, depth) for a in n.args])) if n.args else n
+        while trace.budget > 0:
             for rule in by_op.get(current.op, generic):
                 out = rule.apply(current)
                 if out is not None:
