@@ -309,21 +309,21 @@ def derivative(expr: str | Expression, wrt: str | None = None, vars: dict | None
 
 
 def _choose_wrt(e: Expression, wrt: str | None) -> str:
-    names = list(e.variables_nodes)
-    spans = tuple(e.typed.spans[name] for name in names if name in e.typed.spans)
     if wrt is None:
         wrt = e.wrt
+    if isinstance(wrt, str) and wrt in e.variables_nodes:
+        return wrt
+    names = list(e.variables_nodes)
+    spans = tuple(e.typed.spans[name] for name in names if name in e.typed.spans)
     if wrt is None:
         if len(names) == 1:
             return names[0]
         listed = ", ".join(names) if names else "none"
         raise ArgumentError(f"the expression has several variables ({listed}): say which "
                             "one to differentiate by", e.text, spans)
-    if not isinstance(wrt, str) or wrt not in e.variables_nodes:
-        listed = ", ".join(names) if names else "no variables"
-        raise ArgumentError(f"cannot differentiate by {wrt!r}: it does not occur in the "
-                            f"expression (it has {listed})", e.text, spans)
-    return wrt
+    listed = ", ".join(names) if names else "no variables"
+    raise ArgumentError(f"cannot differentiate by {wrt!r}: it does not occur in the "
+                        f"expression (it has {listed})", e.text, spans)
 
 
 def check(d: Derivative, rng: int | None = 0, **arrays) -> float:

@@ -15,7 +15,7 @@ when no matrix notation is found for them (:mod:`.to_matrix` tries that first).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from itertools import count, product
+from itertools import count
 
 from ..ir import Node, Op, build
 from ..ir.shape_rules import matrix_view
@@ -36,9 +36,6 @@ class Factor:
 class Term:
     coef: float
     factors: list[Factor] = field(default_factory=list)
-
-    def times(self, other: Term) -> Term:
-        return Term(self.coef * other.coef, self.factors + other.factors)
 
 
 class Indexer:
@@ -72,12 +69,10 @@ def _unit(node: Node, idx: tuple[Index, ...]) -> tuple[Index, ...]:
 
 
 def _mul(*groups: list[Term]) -> list[Term]:
-    out = []
-    for combo in product(*groups):
-        term = Term(1.0)
-        for t in combo:
-            term = term.times(t)
-        out.append(term)
+    """The product of sums of terms, expanded (the last group varies fastest)."""
+    out = groups[0]
+    for group in groups[1:]:
+        out = [Term(t.coef * u.coef, t.factors + u.factors) for t in out for u in group]
     return out
 
 

@@ -317,8 +317,10 @@ class _Walker:
                 return k, pos
         return None
 
-    def _walk(self, index: str, parts: list[Node]):
-        """Follow the chain from ``index``: ('free', i), ('vector', None) or ('closed', i)."""
+    def _walk(self, index: str, parts: list[tuple[Node, bool]]):
+        """Follow the chain from ``index``: ('free', i), ('vector', None) or ('closed', i).
+
+        ``parts`` gets each factor met and whether it is read transposed."""
         while True:
             slot = self._next_slot(index)
             if slot is None:
@@ -327,23 +329,22 @@ class _Walker:
             self.used.add(k)
             f = self.factors[k]
             if len(f.idx) == 1:
-                parts.append(f.node)
+                parts.append((f.node, False))
                 return ("vector", None)
-            parts.append(f.node if pos == 0 else build.transpose(f.node))
+            parts.append((f.node, pos != 0))
             index = f.idx[1 - pos]
             if index in self.free:
                 return ("free", index)
 
     def _column_from(self, index: str):
-        parts: list[Node] = []
+        parts: list[tuple[Node, bool]] = []
         end, last = self._walk(index, parts)
         if not parts:
             raise _NoMatrixForm
-        if end == "free" and 2 * sum(p.op is Op.TRANSPOSE for p in parts) > len(parts):
-            flipped = [p.args[0] if p.op is Op.TRANSPOSE else build.transpose(p)
-                       for p in reversed(parts)]
-            return build.transpose(_product(flipped)), end, last
-        return _product(parts), end, last
+        if end == "free" and 2 * sum(_reads_transposed(p) for p in parts) > len(parts):
+            flipped = [(node, not t) for node, t in reversed(parts)]
+            return build.transpose(_chain(flipped)), end, last
+        return _chain(parts), end, last
 
     def result(self) -> Node | None:
         free = self.free
@@ -371,20 +372,32 @@ class _Walker:
             if k in self.used or len(f.idx) != 1:
                 continue
             self.used.add(k)
-            parts = [build.transpose(f.node)]
+            parts = [(f.node, True)]
             end, _ = self._walk(f.idx[0], parts)
             if end != "vector":
                 raise _NoMatrixForm
-            self.scalars.append(_product(parts))
+            self.scalars.append(_chain(parts))
         for k, f in enumerate(self.factors):
             if k in self.used:
                 continue
             self.used.add(k)
-            parts = [f.node]
+            parts = [(f.node, False)]
             end, last = self._walk(f.idx[1], parts)
             if end != "closed" or last != f.idx[0]:
                 raise _NoMatrixForm
-            self.scalars.append(build.unary(Op.TRACE, _product(parts)))
+            self.scalars.append(build.unary(Op.TRACE, _chain(parts)))
+
+
+def _reads_transposed(part: tuple[Node, bool]) -> bool:
+    """Whether the factor comes with a transpose (read transposed, or itself one)."""
+    node, transposed = part
+    return transposed or node.op is Op.TRANSPOSE
+
+
+def _chain(parts: list[tuple[Node, bool]]) -> Node:
+    """The product of the parts, each transposed where it is read so ((A')' is A)."""
+    return _product([(node.args[0] if node.op is Op.TRANSPOSE else build.transpose(node))
+                     if transposed else node for node, transposed in parts])
 
 
 def _product(parts: list[Node]) -> Node:
