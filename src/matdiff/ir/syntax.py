@@ -26,8 +26,10 @@ SYN_KINDS = frozenset({
 })
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Syn:
+    """A syntax node (never changed once made; not frozen, as parsing makes many of them)."""
+
     kind: str
     args: tuple[Syn, ...] = ()
     value: Any = None

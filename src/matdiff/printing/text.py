@@ -70,7 +70,7 @@ class _Printer:
         if self.frobenius and node.op is Op.SUM and node.args[0].op is Op.HADAMARD:
             a, b = node.args[0].args
             return f"{self.wrap(a, PRODUCT)} : {self.wrap(b, PRODUCT)}"
-        return getattr(self, "p_" + node.op.name.lower())(node)
+        return _SHOW[node.op](self, node)
 
     def level(self, node: Node) -> float:
         if self.frobenius and node.op is Op.SUM and node.args[0].op is Op.HADAMARD:
@@ -183,9 +183,9 @@ class _Printer:
     def p_func(self, node):
         return f"{node.attrs[0]}({self.show(node.args[0])})"
 
-    def __getattr__(self, name):
-        if name.startswith("p_"):
-            op = Op[name[2:].upper()]
-            if op in _CALLS:
-                return lambda node: f"{_CALLS[op]}({self.show(node.args[0])})"
-        raise AttributeError(name)
+    def call(self, node):
+        return f"{_CALLS[node.op]}({self.show(node.args[0])})"
+
+
+_SHOW = {op: _Printer.call if op in _CALLS else getattr(_Printer, "p_" + op.name.lower())
+         for op in Op}  # the printing method of each op
