@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from itertools import count
+from typing import NamedTuple
 
 from ..ir import Node, Op, build
 from ..ir.shape_rules import matrix_view
@@ -26,8 +27,9 @@ __all__ = ["Factor", "Term", "Indexer", "lower", "eliminate_deltas", "to_einsum"
 Index = str | None
 
 
-@dataclass(frozen=True, slots=True)
-class Factor:
+class Factor(NamedTuple):
+    """An IR node with one index per axis (a tuple: created by the thousand)."""
+
     node: Node
     idx: tuple[Index, ...]
 
