@@ -63,9 +63,18 @@ def test_simplified_expression_parses_back_to_itself(text):
     ("1e-3*x", "0.001*x"),
     ("x./(1 + exp(x))", "x./(1 + exp(x))"),
     ("diag(diag(A)) - eye", "diag(diag(A)) - eye"),
+    ("-(-(A*B))", "--A*B"),
+    ("-(-A)*B", "-((-A)*B)"),
 ])
 def test_golden_text(text, want):
     assert to_text(parse(text).node) == want
+
+
+@pytest.mark.parametrize("text", ["--a*x", "-(-(x*a))", "---a*b*x", "-(-a)*x", "--A*B*y"])
+def test_signs_before_a_product_round_trip(text):
+    """Every sign written before a product applies to the whole product, however many."""
+    node = parse(text, VARIABLES).node
+    assert parse(to_text(node), VARIABLES).node is node
 
 
 @pytest.mark.parametrize("expr, wrt, want", [

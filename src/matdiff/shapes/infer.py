@@ -321,11 +321,20 @@ class _Inference:
         return _T(Op.NEG, [a], (), a.shape, syn.span)
 
     def k_mul(self, syn):
+        """A sign in front of a product applies to the whole product: ``--a*x`` is
+        ``-(-(a*x))``.  The signs lifted are those the text writes before the left operand
+        (not inside parentheses) and those an inner product already lifted."""
         a, b = self.visit(syn.args[0]), self.visit(syn.args[1])
-        if a.op is Op.NEG and syn.args[0].kind in ("neg", "mul"):
-            inner = self.product(syn, a.args[0], b)
-            return _T(Op.NEG, [inner], (), inner.shape, syn.span)
-        return self.product(syn, a, b)
+        signs, left = 0, syn.args[0]
+        while a.op is Op.NEG and left.kind in ("neg", "mul"):
+            signs += 1
+            a = a.args[0]
+            if left.kind == "neg":
+                left = left.args[0]
+        node = self.product(syn, a, b)
+        for _ in range(signs):
+            node = _T(Op.NEG, [node], (), node.shape, syn.span)
+        return node
 
     def product(self, syn, a: _T, b: _T) -> _T:
         """``a*b``: a scale when a side is scalar, else a matrix product; a scalar or a sign
