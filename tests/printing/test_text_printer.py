@@ -63,7 +63,8 @@ def test_simplified_expression_parses_back_to_itself(text):
     ("1e-3*x", "0.001*x"),
     ("x./(1 + exp(x))", "x./(1 + exp(x))"),
     ("diag(diag(A)) - eye", "diag(diag(A)) - eye"),
-    ("-(-(A*B))", "--A*B"),
+    ("-(-(A*B))", "-(-A*B)"),
+    ("exp(0.5)^(-x'*x)", "exp(0.5)^(-x'*x)"),
     ("-(-A)*B", "-((-A)*B)"),
 ])
 def test_golden_text(text, want):

@@ -1,11 +1,13 @@
-"""A one-regex lexer for lark grammars whose terminals never depend on the parser state.
+"""A one-regex lexer for lark grammars of context-free terminals and no keywords.
 
-Lark's own basic lexer tracks lines and columns and builds each token through a general
-constructor; the ASCII language is one line of a few dozen tokens, so that bookkeeping costs
-more than the matching.  This lexer compiles the grammar's own terminal definitions (ordered
-as lark orders them: priority, then the longest literal first) into one alternation with a
-named group per terminal, and yields tokens that carry only their type and offsets
-(line 1, columns from the offsets, for lark's error messages).
+It serves grammars whose terminals never depend on the parser state and where no literal is
+also matched by a regex terminal (lark would retype such a keyword).  Lark's own basic lexer
+tracks lines and columns and builds each token through a general constructor; the ASCII
+language is one line of a few dozen tokens, so that bookkeeping costs more than the matching.
+This lexer compiles the grammar's own terminal definitions (ordered as lark orders them:
+priority, then the longest literal first) into one alternation with a named group per
+terminal, and yields tokens that carry only their type and offsets (line 1, columns from the
+offsets, for lark's error messages).
 """
 
 from __future__ import annotations

@@ -75,6 +75,8 @@ class _Printer:
     def level(self, node: Node) -> float:
         if self.frobenius and node.op is Op.SUM and node.args[0].op is Op.HADAMARD:
             return _FROB
+        if node.op is Op.NEG and self._sign_of_product(node.args[0]):
+            return PRODUCT  # -A*B reads as -(A*B): a product, not a unary minus
         return level(node)
 
     def wrap(self, node: Node, need: float) -> str:
@@ -99,8 +101,11 @@ class _Printer:
     def p_fill(self, node):
         if node.rank > 2:
             raise NotInLanguage("a constant tensor of order > 2")
+        value = number_text(node.attrs[0])
+        if node.rank == 2 and node.shape[0] == 1:
+            return f"vector({value})'"  # a row: the language's fresh sizes are never 1
         kind = "vector" if node.rank == 1 else "matrix"
-        return f"{kind}({number_text(node.attrs[0])})"
+        return f"{kind}({value})"
 
     def p_fuse(self, node):
         raise NotInLanguage("the vec/kron selection tensor")
@@ -124,9 +129,13 @@ class _Printer:
         (a,) = node.args
         if a.op is Op.CONST:
             return f"-({self.show(a)})"
-        if a.op in (Op.MATMUL, Op.SCALE) and self._plain_left(a):
+        if self._sign_of_product(a):
             return "-" + self.show(a)
         return "-" + self.wrap(a, POWER if a.op is not Op.NEG else UNARY)
+
+    def _sign_of_product(self, a: Node) -> bool:
+        """Whether the negation of ``a`` prints as a sign before the bare product ``-A*B``."""
+        return a.op in (Op.MATMUL, Op.SCALE) and self._plain_left(a)
 
     def _plain_left(self, product: Node) -> bool:
         """The product's leftmost operand prints without a sign or parentheses."""
@@ -144,8 +153,15 @@ class _Printer:
         return self.wrap(b, POWER if b.op is Op.NEG else PRODUCT + 1)
 
     def p_scale(self, node):
+        """``s*A*B`` reads back as s times the product, so a product prints bare unless its
+        leftmost operand is an element-wise product or quotient (``s*x/c*y`` would read as
+        ``((s*x)/c)*y``)."""
         s, a = node.args
-        right = self.show(a) if a.op is Op.MATMUL else self._right(a)
+        left = a
+        while left.op is Op.MATMUL:
+            left = left.args[0]
+        bare = a.op is Op.MATMUL and left.op not in (Op.DIV, Op.HADAMARD)
+        right = self.show(a) if bare else self._right(a)
         return self.wrap(s, POWER if s.op is Op.NEG else PRODUCT) + "*" + right
 
     def p_matmul(self, node):

@@ -123,7 +123,12 @@ def _split(terms: list[_Term], key) -> tuple[object, list[int]] | tuple[None, No
     return key(terms[members[0]]), members
 
 
-def _rebuild(terms, members, inner_terms, combine, shape) -> Node:
+def _rebuild(terms, members, inner_terms, combine, shape) -> Node | None:
+    """The members' common factor pulled out of their sum, beside the other terms; None
+    where what is left of the members cannot be added (a scalar term broadcast in the sum,
+    as ``z'*z`` beside ``C*z``, leaves a row where the others leave a matrix)."""
+    if len({n.shape for n in (t.node() for t in inner_terms) if n is not None}) > 1:
+        return None
     inner = _sum(inner_terms, None)
     pulled = combine(inner)
     rest = [t for k, t in enumerate(terms) if k not in members]
