@@ -80,3 +80,16 @@ def test_budget_stops_the_engine_and_keeps_the_value():
     arrays = random_arrays(variables, np.random.default_rng(0))
     np.testing.assert_allclose(evaluate(partial, variables, arrays),
                                evaluate(node, variables, arrays))
+
+
+@pytest.mark.parametrize("text", ["C*z + z'*z", "-(C*z + z'*z)", "z'*C' + z'*z*z'*C'"])
+def test_no_factor_is_pulled_from_terms_whose_rests_do_not_add(text):
+    """``C*z + z'*z`` (a scalar broadcast over a vector) shares ``z`` on the right, but
+    ``C + z'`` has no meaning: the sum stays, simplified as far as it can be."""
+    shapes = {"C": ("n", "p"), "z": ("p",)}
+    node = parse(text, shapes).node
+    simple = simplify(node)
+    variables = variables_of(node)
+    arrays = random_arrays(variables, np.random.default_rng(3))
+    np.testing.assert_allclose(evaluate(simple, variables, arrays),
+                               evaluate(node, variables, arrays), rtol=1e-9, atol=1e-9)
