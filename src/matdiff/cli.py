@@ -18,6 +18,7 @@ import argparse
 import difflib
 import json
 import os
+import re
 import sys
 import textwrap
 
@@ -110,7 +111,7 @@ def _serve_parser() -> argparse.ArgumentParser:
 
 def _read_expr(arg: str) -> str:
     if arg != "-":
-        return arg
+        return arg.strip()
     return sys.stdin.read().strip()
 
 
@@ -182,8 +183,19 @@ def _print_error(e, style: _Style) -> None:
     print("\n".join(lines), file=sys.stderr)
 
 
+_OPTION = re.compile(r"--[a-z][a-z-]*(=.*)?|-h")  # the options' shape: -h is the only short one
+
+
+def _as_positional(argv: list[str]) -> list[str]:
+    """An expression that starts with a minus (``-x'*A*x``) is not an option: argparse reads
+    an argument that contains a space as a positional one, so such an argument gets one in
+    front (the expression's own whitespace does not matter)."""
+    return [" " + a if a.startswith("-") and a != "-" and not _OPTION.fullmatch(a) else a
+            for a in argv]
+
+
 def _derive(argv: list[str]) -> int:
-    args = _derive_parser().parse_args(argv)
+    args = _derive_parser().parse_args(_as_positional(argv))
     err_style = _Style(sys.stderr)
     try:
         expr = _read_expr(args.expr)

@@ -90,6 +90,23 @@ def test_kinds_and_integer_dimensions():
     assert matdiff("a*x", "--wrt", "a", "--var", "a=scalar").returncode == 0
 
 
+@pytest.mark.parametrize("args, want", [
+    (["-x'*A*x", "--wrt", "x"], "(-A - A')*x"),
+    (["--wrt", "x", "-x"], "-eye"),
+    (["-(-(A*B))", "--wrt", "A"], "∂F_ij/∂A_kl = δ_ik B_lj"),
+])
+def test_an_expression_may_start_with_a_minus(args, want):
+    r = matdiff(*args)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines()[0] == want
+
+
+def test_an_unknown_option_is_still_an_error():
+    r = matdiff("-x", "--bogus")
+    assert r.returncode == 2
+    assert "unrecognized arguments: --bogus" in r.stderr
+
+
 def test_standard_input():
     r = matdiff("-", "--wrt", "W", "--json", stdin=SEED + "\n")
     assert r.returncode == 0, r.stderr
