@@ -101,6 +101,8 @@ def _names(syn) -> set[str]:
     ("vector(1)'*x", r"\mathbf{1}^\top x"),
     ("sigmoid(a)*abs(b)", r"\operatorname{sigmoid}(a) \lvert b \rvert"),
     ("abs(abs(x) + x)", r"\lvert \lvert x \rvert + x \rvert"),
+    ("B - 2*A", r"B - 2 A"),
+    ("B - (2*A)", r"B - (2 A)"),
 ])
 def test_golden_latex(text, want):
     assert to_latex(parse(text, {"w": "vector", "y": "vector"}).node) == want

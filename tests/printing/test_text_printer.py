@@ -65,6 +65,11 @@ def test_simplified_expression_parses_back_to_itself(text):
     ("diag(diag(A)) - eye", "diag(diag(A)) - eye"),
     ("-(-(A*B))", "-(-A*B)"),
     ("exp(0.5)^(-x'*x)", "exp(0.5)^(-x'*x)"),
+    ("B - 2*A", "B - 2*A"),
+    ("B - A*2", "B - 2*A"),
+    ("B - (2*A)", "B - (2*A)"),
+    ("B - -2*A", "B + 2*A"),
+    ("a - (2)", "a - (2)"),
     ("-(-A)*B", "-((-A)*B)"),
 ])
 def test_golden_text(text, want):

@@ -59,6 +59,9 @@ def test_rule_names_are_unique():
     ("diag(v)*x", "v.*x"),
     ("-(-x)", "x"),
     ("A*(B*C)", "A*B*C"),
+    ("X*B - 2*X*A", "X*(B - 2*A)"),
+    ("(A/c)'", "A'/c"),
+    ("0.5*(x/c + (x'/c)')", "x/c"),
 ])
 def test_simplify_gives_the_textbook_form(text, want):
     assert to_text(simplify(parse(text).node)) == want

@@ -17,7 +17,7 @@ from .shape_rules import SHAPE_RULES
 __all__ = [
     "construct", "var", "diff", "const", "eye", "fill", "fuse", "add", "neg", "sub", "mul",
     "scale", "matmul", "hadamard", "div", "power", "matpow", "transpose", "unary", "func",
-    "einsum", "ZERO", "ONE",
+    "einsum", "ZERO", "ONE", "negate_leading_number",
 ]
 
 
@@ -154,3 +154,10 @@ def func(name: str, a: Node, span=None) -> Node:
 
 def einsum(specs: tuple[str, ...], out: str, args: tuple[Node, ...]) -> Node:
     return construct(Op.EINSUM, tuple(args), (tuple(specs), out))
+
+
+def negate_leading_number(node: Node) -> Node:
+    """A term with a :func:`~matdiff.ir.nodes.leading_number`, that number negated."""
+    first = node.args[0]
+    first = const(-first.attrs[0]) if first.op is Op.CONST else negate_leading_number(first)
+    return scale(first, node.args[1])

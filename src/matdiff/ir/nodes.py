@@ -18,7 +18,7 @@ from typing import Any
 
 from .dims import Shape
 
-__all__ = ["Op", "Node", "make", "LEAVES", "ELEMENTWISE_FUNCS"]
+__all__ = ["Op", "Node", "make", "LEAVES", "ELEMENTWISE_FUNCS", "leading_number"]
 
 
 class Op(Enum):
@@ -144,3 +144,18 @@ def make(op: Op, args: tuple[Node, ...], attrs: tuple, shape: Shape,
     if node is None:
         node = _INTERNED[key] = Node(op, tuple(args), attrs, shape, span)
     return node
+
+
+def leading_number(node) -> float | None:
+    """The number a scaled term starts with (``2`` in ``2*A`` or in ``2*a*A``), or None.
+
+    A minus before such a term in a sum reads as a sign of that number (``B - 2*A`` is
+    ``B + (-2)*A``, as ``B - 2`` is ``B + (-2)``): the parser folds it in and the printers
+    print such a sum accordingly.  Any node-like object with ``op``, ``args`` and ``attrs``
+    will do (shape inference asks it of its typed syntax nodes)."""
+    if node.op is not Op.SCALE:
+        return None
+    first = node.args[0]
+    while first.op is Op.SCALE:
+        first = first.args[0]
+    return first.attrs[0] if first.op is Op.CONST else None

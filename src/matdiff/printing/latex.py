@@ -25,7 +25,8 @@ import re
 from decimal import Decimal
 
 from ..errors import UnsupportedError
-from ..ir import Node, Op
+from ..ir import Node, Op, build
+from ..ir.nodes import leading_number
 
 __all__ = ["to_latex", "latex_name", "latex_number", "LEVELS", "GREEK_LETTERS"]
 
@@ -193,12 +194,15 @@ class _Printer:
     def p_add(self, node):
         parts = []
         for k, term in enumerate(node.args):
+            lead = leading_number(term)
             if k and term.op is Op.NEG:
                 (a,) = term.args
-                parts.append(" - " + (f"({self.show(a)})" if a.op is Op.CONST
-                                      else self.wrap(a, PRODUCT)))
+                folds = a.op is Op.CONST or leading_number(a) is not None
+                parts.append(" - " + (f"({self.show(a)})" if folds else self.wrap(a, PRODUCT)))
             elif k and term.op is Op.CONST and term.attrs[0] < 0:
                 parts.append(" - " + latex_number(-term.attrs[0]))
+            elif k and lead is not None and lead < 0:
+                parts.append(" - " + self.show(build.negate_leading_number(term)))
             else:
                 need = SUM + (1 if k or term.op is Op.ADD else 0)
                 parts.append((" + " if k else "") + self.wrap(term, need))

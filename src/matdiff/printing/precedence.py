@@ -28,3 +28,4 @@ def level(node: Node) -> int:
     if node.op is Op.CONST and node.attrs[0] < 0:
         return UNARY
     return _LEVELS.get(node.op, ATOM)
+

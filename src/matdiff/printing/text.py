@@ -9,7 +9,8 @@ index notation instead (:mod:`.index`).
 
 from __future__ import annotations
 
-from ..ir import Node, Op
+from ..ir import Node, Op, build
+from ..ir.nodes import leading_number
 from .precedence import ATOM, POSTFIX, POWER, PRODUCT, SUM, UNARY, level
 
 __all__ = ["to_text", "NotInLanguage", "number_text", "in_language"]
@@ -116,10 +117,15 @@ class _Printer:
     def p_add(self, node):
         parts = []
         for k, term in enumerate(node.args):
+            lead = leading_number(term)
             if k and term.op is Op.NEG:
-                parts.append(" - " + self.wrap(term.args[0], PRODUCT))
+                a = term.args[0]
+                folds = a.op is Op.CONST or leading_number(a) is not None
+                parts.append(" - " + (f"({self.show(a)})" if folds else self.wrap(a, PRODUCT)))
             elif k and term.op is Op.CONST and term.attrs[0] < 0:
                 parts.append(" - " + number_text(-term.attrs[0]))
+            elif k and lead is not None and lead < 0:
+                parts.append(" - " + self.show(build.negate_leading_number(term)))
             else:
                 text = self.wrap(term, SUM + (1 if term.op is Op.ADD else 0))
                 parts.append((" + " if k else "") + text)

@@ -55,7 +55,7 @@ def _key(node: Node) -> tuple:
 
 @on(Op.TRANSPOSE)
 def _push_transpose(node: Node) -> Node | None:
-    """(A*B)' = B'*A' and (A + B)' = A' + B', when the result is shorter."""
+    """(A*B)' = B'*A', (A + B)' = A' + B' and (A/c)' = A'/c, when the result is shorter."""
     inner = node.args[0]
     if inner.op is Op.MATMUL:
         factors = chain(inner)
@@ -66,6 +66,8 @@ def _push_transpose(node: Node) -> Node | None:
         out = build.add(*(transposed(t) for t in inner.args))
     elif inner.op is Op.HADAMARD:
         out = build.hadamard(*(transposed(t) for t in inner.args))
+    elif inner.op is Op.DIV and inner.args[1].is_scalar:
+        out = build.div(transposed(inner.args[0]), inner.args[1])
     else:
         return None
     return out if cost(out) <= cost(node) else None

@@ -2,8 +2,9 @@
 
 Ranks are known bottom-up (a name's kind fixes its rank), sizes are not: every unknown size is
 a fresh dimension variable, and the shape rules of :mod:`matdiff.ir.shape_rules` state
-equalities between sizes that a union-find solves over the whole expression.  A conflict
-raises :class:`ShapeError` naming both operands, their shapes so far and their places.
+equalities between sizes that a union-find (:mod:`.solver`) solves over the whole
+expression.  A conflict raises :class:`ShapeError` naming both operands, their shapes so far
+and their places.
 
 Only after every constraint is solved are the unknown sizes given names (``m``, ``n``, ``p`` …
 in order of appearance, avoiding declared names) and the IR built, so every node is interned
@@ -14,15 +15,15 @@ unknown length, never silently a 1×1.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from ..errors import ArgumentError, ParseError, ShapeError, UnsupportedError
 from ..ir import Node, Op, build, dims as dimmod
 from ..ir.nodes import make as make_node
-from ..ir.nodes import ELEMENTWISE_FUNCS
+from ..ir.nodes import ELEMENTWISE_FUNCS, leading_number
 from ..ir.shape_rules import SHAPE_RULES
 from ..ir.syntax import Syn
 from .naming import KINDS, kind_by_convention
+from .solver import Prod, Solver
 
 __all__ = ["Typed", "infer", "FUNCTIONS"]
 
@@ -34,27 +35,7 @@ _UNARY_OPS = {
 _LATER = ("expm", "logm", "sqrtm")
 FUNCTIONS = frozenset({*_UNARY_OPS, *ELEMENTWISE_FUNCS, "diag", "kron", "eye", "vector",
                        "matrix", *_LATER})
-_NAMES = "m n p q r s t k l u v w a b c d e f g h i j".split()
 MAX_DEPTH = 200
-
-
-class _DVar:
-    """An unknown dimension."""
-
-    __slots__ = ("serial",)
-
-    def __init__(self, serial: int):
-        self.serial = serial
-
-    def __repr__(self) -> str:
-        return f"?{self.serial}"
-
-
-@dataclass(frozen=True)
-class _Prod:
-    """A product of dimension terms not yet known (the length of vec(A))."""
-
-    factors: tuple
 
 
 @dataclass(slots=True)
@@ -81,89 +62,6 @@ class Typed:
     spans: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
-class _Solver:
-    """Union-find over dimension terms: declared names and integers are rigid."""
-
-    def __init__(self):
-        self.parent: dict[Any, Any] = {}
-        self.serial = 0
-        self.first_seen: list[_DVar] = []
-
-    def fresh(self) -> _DVar:
-        self.serial += 1
-        v = _DVar(self.serial)
-        self.first_seen.append(v)
-        return v
-
-    def find(self, t):
-        cls = t.__class__
-        if cls is str or cls is int:
-            return t
-        if cls is _Prod:
-            return _Prod(tuple(self.find(f) for f in t.factors))
-        root = t
-        while isinstance(root, _DVar) and root in self.parent:
-            root = self.parent[root]
-        while isinstance(t, _DVar) and t in self.parent and self.parent[t] is not root:
-            self.parent[t], t = root, self.parent[t]
-        return root
-
-    def union(self, a, b) -> bool:
-        a, b = self.find(a), self.find(b)
-        if a is b or (not isinstance(a, _DVar) and a == b):
-            return True
-        if isinstance(b, _DVar) and not isinstance(a, _DVar):
-            a, b = b, a
-        if isinstance(a, _DVar):
-            if b == 1 or (isinstance(b, _Prod) and a in b.factors):
-                return False
-            self.parent[a] = b
-            return True
-        if isinstance(a, _Prod) and isinstance(b, _Prod):
-            return self.union_products(list(a.factors), list(b.factors))
-        if isinstance(a, _Prod) or isinstance(b, _Prod):
-            ra, rb = self.resolve(a, {}), self.resolve(b, {})
-            return ra == rb
-        return False
-
-    def union_products(self, left: list, right: list) -> bool:
-        """Products commute: common factors cancel, the rest pair up in order."""
-        for f in list(left):
-            match = next((g for g in right if g is f or (not isinstance(f, _DVar)
-                                                         and not isinstance(g, _DVar)
-                                                         and f == g)), None)
-            if match is not None:
-                left.remove(f)
-                right.remove(match)
-        if len(left) != len(right):
-            return False
-        return all(self.union(x, y) for x, y in zip(left, right))
-
-    def resolve(self, t, names: dict) -> dimmod.Dim:
-        t = self.find(t)
-        if isinstance(t, _Prod):
-            return dimmod.dim_mul(*(self.resolve(f, names) for f in t.factors))
-        if isinstance(t, _DVar):
-            return names.get(t, f"?{t.serial}")
-        return t
-
-    def names(self, taken: set[str]) -> dict:
-        """Readable names for the unknown sizes still free, in order of appearance."""
-        out: dict = {}
-        pool = [n for n in _NAMES if n not in taken]
-        extra = 0
-        for v in self.first_seen:
-            root = self.find(v)
-            if not isinstance(root, _DVar) or root in out:
-                continue
-            if pool:
-                out[root] = pool.pop(0)
-            else:
-                extra += 1
-                out[root] = f"n{extra}"
-        return out
-
-
 class _Site:
     """The unifier the shape rules see while one syntax node is checked."""
 
@@ -173,7 +71,7 @@ class _Site:
         self.inf, self.node, self.args, self.op_span = inf, node, args, op_span
 
     def prod(self, *dims):
-        return _Prod(tuple(dims))
+        return Prod(tuple(dims))
 
     def dim(self, a, b, i, j, reason):
         if not self.inf.solver.union(a, b):
@@ -209,7 +107,7 @@ class _Inference:
     def __init__(self, text: str, declared: dict):
         self.text = text
         self.depth = 0
-        self.solver = _Solver()
+        self.solver = Solver()
         self.declared = declared
         self.var_shapes: dict[str, tuple] = {}
         self.var_kinds: dict[str, str] = {}
@@ -306,13 +204,18 @@ class _Inference:
         terms = [self.visit(chain[-1].args[0])]
         for link in reversed(chain):
             right = self.visit(link.args[1])
-            if link.kind == "sub":
-                if right.op is Op.CONST and link.args[1].kind == "number":
-                    right = _T(Op.CONST, [], (-right.attrs[0],), (), right.span)
-                else:
-                    right = _T(Op.NEG, [right], (), right.shape, right.span)
-            terms.append(right)
+            terms.append(self.subtracted(right, link.args[1]) if link.kind == "sub" else right)
         return self.typed(Op.ADD, terms, (), syn, syn.value)
+
+    def subtracted(self, t: _T, syn: Syn) -> _T:
+        """``- t`` as a term of a sum: a number, or a product led by a number, takes the sign
+        into that number (``a - 2*B`` is ``a + (-2)*B``, the form a simplified sum has);
+        anything else, a parenthesised one included, is negated."""
+        if t.op is Op.CONST and syn.kind == "number":
+            return _T(Op.CONST, [], (-t.attrs[0],), (), t.span)
+        if syn.kind == "mul" and leading_number(t) is not None:
+            return _negate_leading_number(t)
+        return _T(Op.NEG, [t], (), t.shape, t.span)
 
     def k_neg(self, syn):
         (a,) = (self.visit(x) for x in syn.args)
@@ -486,6 +389,15 @@ class _Inference:
 
         node = make(root)
         return Typed(node, self.text, variables, self.order, None, self.var_spans)
+
+
+def _negate_leading_number(t: _T) -> _T:
+    first = t.args[0]
+    if first.op is Op.CONST:
+        first = _T(Op.CONST, [], (-first.attrs[0],), (), first.span)
+    else:
+        first = _negate_leading_number(first)
+    return _T(Op.SCALE, [first, t.args[1]], (), t.shape, t.span)
 
 
 _VISITORS = {name[2:]: method for name, method in vars(_Inference).items()
