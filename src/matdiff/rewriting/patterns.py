@@ -83,16 +83,15 @@ def _compile(pat) -> Callable[[Node, dict], bool]:
             return bound == node.attrs[0]
         return num
     op, attrs, arity = pat.op, pat.attrs, len(pat.args)
-    subs = tuple(zip(range(arity), (_compile(p) for p in pat.args)))
+    subs = tuple(_compile(p) for p in pat.args)
 
     def node_pattern(node: Node, b: dict) -> bool:
         if node.op is not op or len(node.args) != arity:
             return False
         if attrs is not None and attrs != node.attrs:
             return False
-        args = node.args
-        for k, sub in subs:
-            if not sub(args[k], b):
+        for sub, a in zip(subs, node.args):
+            if not sub(a, b):
                 return False
         return True
     return node_pattern
