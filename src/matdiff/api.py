@@ -19,6 +19,7 @@ from .steps import Steps
 from .codegen import compile_function, generate
 from .errors import ArgumentError, MatdiffError, UnsupportedError
 from .ir import Node, Op, build
+from .ir.reading import Choice
 from .parsing import parse as _parse
 from .printing.index import index_notation
 from .printing.latex import latex_name, to_latex
@@ -109,6 +110,12 @@ class Expression(_Evaluable):
         self.variables_nodes = typed.variables
         self.wrt = typed.wrt
 
+    @property
+    def reading(self) -> tuple[Choice, ...]:
+        """How the input was read (SPEC §4): each undeclared name's kind and shape, and each
+        reading of notation the text does not spell out."""
+        return self.typed.reading
+
     def __str__(self) -> str:
         return to_text(self.node)
 
@@ -136,6 +143,11 @@ class Derivative(_Evaluable):
         self.calculus_steps = derivative_steps(expression.node, var, order, layout=layout,
                                                symmetric_gradient=symmetric_gradient)
         self.node = self.calculus_steps[-1].result
+
+    @property
+    def reading(self) -> tuple[Choice, ...]:
+        """How the input was read (SPEC §4), as for :attr:`Expression.reading`."""
+        return self.expression.reading
 
     def __str__(self) -> str:
         return to_text(self.node) if in_language(self.node) else self.index

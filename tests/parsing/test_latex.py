@@ -216,8 +216,12 @@ def test_identity_and_euler_e_yield_to_declarations():
     assert latex_node(r"A + I_{3}") is parse("A + eye(3)").node
 
 
-def test_sigma_is_a_name_not_sigmoid():
-    assert latex_node(r"\sigma(Wx)") is parse("sigma*(W*x)").node
+def test_sigma_before_parentheses_is_the_sigmoid_unless_declared():
+    assert latex_node(r"\sigma(Wx)") is parse("sigmoid(W*x)").node
+    assert latex_node(r"\sigma\left(Wx\right)") is parse("sigmoid(W*x)").node
+    declared = {"sigma": "scalar"}
+    assert latex_node(r"\sigma(Wx)", declared) is parse("sigma*(W*x)", declared).node
+    assert latex_node(r"\sigma x") is parse("sigma*x").node
 
 
 ERRORS = [
@@ -238,7 +242,8 @@ ERRORS = [
     (r"\|x\|_3", "unknown norm subscript '3'", (5, 7)),
     (r"\sum_i x_i", "unexpected '_'", (4, 5)),
     (r"\sqrt[3]{x}", "unexpected '['", (5, 6)),
-    (r"\operatorname{tr}(A) + tr(B)", r"write \operatorname{tr}", (23, 25)),
+    (r"\operatorname{foo}(A)", "foo is not a known function", (0, 18)),
+    (r"\operatorname{trace2}(A)", "did you mean tr?", (0, 21)),
     (r"x == y\,", "unexpected '='", (3, 4)),
     (r"\exp\{x\}", r"\{ is not a known command", (4, 6)),
     ("  \\, ", "ends too soon", (5, 6)),

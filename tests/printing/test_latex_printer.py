@@ -153,3 +153,11 @@ def test_every_op_has_a_latex_rule(op):
     from matdiff.printing import latex
 
     assert hasattr(latex._Printer, "p_" + op.name.lower()) or op in latex._OPERATOR_NAMES
+
+
+def test_a_name_sigma_before_parentheses_prints_as_a_name():
+    for text in ("sigma*(a + b)", "a*sigma*(a + b)"):
+        node = parse(text).node
+        printed = to_latex(node)
+        assert "{\\sigma} (a + b)" in printed
+        assert parse(printed).node is node  # not the sigmoid, even undeclared

@@ -7,10 +7,11 @@ LaTeX grammars both build this tree, so everything after parsing is shared.
 
 Kinds and their payload (``value``):
 ``number`` (float), ``name`` (str), ``call`` (function name; args are the arguments),
-``norm`` (``"2"`` or ``"1"``), ``add``, ``sub``, ``neg``, ``mul``, ``hadamard``, ``kron``,
-``div`` (by a scalar), ``ediv``, ``pow``, ``epow``, ``transpose``, ``inner`` (Frobenius
-product ``A : B``), ``group`` (parentheses: one argument, kept so that ``(a + b) + c`` stays
-a sum whose first term is a sum, while ``a + b + c`` is one flat sum).
+``norm`` (``"2"`` or ``"1"``), ``bars`` (``|x|``: the determinant of a matrix, else the
+absolute value, decided by shape inference), ``add``, ``sub``, ``neg``, ``mul``,
+``hadamard``, ``kron``, ``div`` (by a scalar), ``ediv``, ``pow``, ``epow``, ``transpose``,
+``inner`` (Frobenius product ``A : B``), ``group`` (parentheses: one argument, kept so that
+``(a + b) + c`` stays a sum whose first term is a sum, while ``a + b + c`` is one flat sum).
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ from typing import Any
 __all__ = ["Syn", "SYN_KINDS"]
 
 SYN_KINDS = frozenset({
-    "number", "name", "call", "norm", "add", "sub", "neg", "mul", "hadamard", "kron", "div",
-    "ediv", "pow", "epow", "transpose", "inner", "group",
+    "number", "name", "call", "norm", "bars", "add", "sub", "neg", "mul", "hadamard", "kron",
+    "div", "ediv", "pow", "epow", "transpose", "inner", "group",
 })
 
 

@@ -3,7 +3,8 @@
 Lark parses with LALR and keeps positions; the transformer turns each rule into a
 :class:`~matdiff.ir.syntax.Syn` carrying its span, and the operator's own span for binary
 operators, so shape errors can put the caret under the ``*`` that failed.  Lark's errors
-become :class:`ParseError` with a caret and what was expected there.
+become :class:`ParseError` with a caret and what was expected there; an unknown function or a
+foreign operator (``trace(A)``, ``x**2``) gets a "did you mean" (:mod:`.suggest`).
 """
 
 from __future__ import annotations
@@ -14,16 +15,27 @@ from lark import Lark, Transformer
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from ..errors import ParseError
+from ..ir.reading import Choice
 from ..ir.syntax import Syn
-from .brackets import check_brackets
+from ..shapes.infer import FUNCTIONS
+from .brackets import check_brackets, unwrap_number
 from .expected import describe_expected
 from .lexer import OneLineLexer
+from .suggest import function_hint, operator_hint
 
 __all__ = ["parse_ascii", "MISSING_OPERATOR"]
 
 MISSING_OPERATOR = "missing an operator before"
 
 _GRAMMAR = resources.files(__package__).joinpath("ascii.lark").read_text()
+
+
+class _UnknownFunction(Exception):
+    """A call of a name that is no function, raised inside the parser, worded outside it."""
+
+    def __init__(self, call: Syn):
+        super().__init__(call.value)
+        self.call = call
 
 
 class _ToSyntax(Transformer):
@@ -43,7 +55,10 @@ class _ToSyntax(Transformer):
     def call(self, children):
         name, rpar = children[0], children[-1]
         args = tuple(a for a in children[2:-1] if isinstance(a, Syn))
-        return Syn("call", args, str(name), (name.start_pos, rpar.end_pos))
+        call = Syn("call", args, str(name), (name.start_pos, rpar.end_pos))
+        if call.value not in FUNCTIONS:
+            raise _UnknownFunction(call)
+        return call
 
     def group(self, children):
         lpar, inner, rpar = children
@@ -67,8 +82,13 @@ class _ToSyntax(Transformer):
     hadamard = _binary("hadamard")
     ediv = _binary("ediv")
     div = _binary("div")
-    pow = _binary("pow")
+    _pow = _binary("pow")
     epow = _binary("epow")
+
+    def pow(self, children):
+        """``A^(-1)`` is ``A^-1``: parentheses around a number exponent are dropped."""
+        left, op, right = children
+        return self._pow([left, op, unwrap_number(right)])
 
     def neg(self, children):
         op, arg = children
@@ -86,15 +106,24 @@ _PARSER = Lark(_GRAMMAR, parser="lalr", lexer=OneLineLexer, start="sum",
                maybe_placeholders=False, transformer=_ToSyntax(), cache=True)
 
 
-def parse_ascii(text: str) -> Syn:
-    """The syntax tree of an ASCII expression, or :class:`ParseError`."""
+def parse_ascii(text: str, notes: list[Choice] | None = None) -> Syn:
+    """The syntax tree of an ASCII expression, or :class:`ParseError`.  Readings of the text
+    that it does not spell out are appended to ``notes``."""
     if not text.strip():
         raise ParseError("the expression is empty", text, ((0, 1),))
     check_brackets(text, (("(", ")"),))
     try:
         tree = _PARSER.parse(text)  # the syntax tree itself: the transformer runs inline
+    except _UnknownFunction as e:
+        name, start = e.call.value, e.call.span[0]
+        raise ParseError(f"{name} is not a known function"
+                         + function_hint(name, e.call.args, text),
+                         text, ((start, start + len(name)),)) from None
     except UnexpectedCharacters as e:
         ch = text[e.pos_in_stream]
+        hint = operator_hint(text, e.pos_in_stream)
+        if hint is not None:
+            raise ParseError(hint[0], text, (hint[1],)) from None
         raise ParseError(f"unexpected character {ch!r}", text,
                          ((e.pos_in_stream, e.pos_in_stream + 1),)) from None
     except UnexpectedEOF as e:
@@ -109,6 +138,9 @@ def parse_ascii(text: str) -> Syn:
             pos = tok.start_pos
             msg = f"unexpected {str(tok)!r}: "
         expected = getattr(e, "expected", None) or getattr(e, "accepts", None) or set()
+        hint = operator_hint(text, pos)
+        if hint is not None:
+            raise ParseError(hint[0], text, (hint[1],)) from None
         if tok is not None and tok.type in ("NAME", "NUMBER", "LPAR", "BARS") \
                 and "STAR" in expected:
             msg = f"{MISSING_OPERATOR} {str(tok)!r}: "

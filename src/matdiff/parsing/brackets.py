@@ -1,10 +1,22 @@
-"""Bracket balance, checked before parsing so the caret lands on the bracket at fault."""
+"""Brackets: their balance, checked before parsing so the caret lands on the bracket at fault,
+and the parentheses around an exponent that is a number (``A^(-1)``, ``A^{(-1)}``), which the
+parsers drop so that shape inference sees the integer literal of a matrix power."""
 
 from __future__ import annotations
 
 from ..errors import ParseError
+from ..ir.syntax import Syn
 
-__all__ = ["check_brackets"]
+__all__ = ["check_brackets", "unwrap_number"]
+
+
+def unwrap_number(exponent: Syn) -> Syn:
+    """``exponent`` without parentheses when it is a number or a negated number inside them."""
+    inner = exponent
+    while inner.kind == "group":
+        inner = inner.args[0]
+    bare = inner.args[0] if inner.kind == "neg" else inner
+    return inner if bare.kind == "number" else exponent
 
 
 def check_brackets(text: str, pairs: tuple[tuple[str, str], ...]) -> None:

@@ -2,8 +2,13 @@
 
 SPEC §3: LaTeX is recognised by a backslash, ``^{``, ``_{`` or ``\\|``.  Input without those
 marks is ASCII; but where the ASCII reading fails for want of an operator between two operands
-(``2x``, ``D W``) or the text transposes with ``^T`` (``x^TAx``), it is LaTeX with no
-backslash, and is read as such (if that fails too, the ASCII error is the answer).
+(``2x``, ``D W``, also inside a function's argument: ``tr(D W)``) or the text transposes with
+``^T`` (``x^TAx``), it is LaTeX with no backslash, and is read as such, each implicit product
+noted (if that fails too, the ASCII error is the answer).
+
+Unicode as pasted (``−``, ``Aᵀ``, ``‖x‖``, ``β``) is first written in the languages' spelling
+(:mod:`.unicode`); the result quotes the text as given, with its spans, readings and the
+carets of its errors mapped back there.
 """
 
 from __future__ import annotations
@@ -11,9 +16,11 @@ from __future__ import annotations
 import re
 
 from ..errors import MatdiffError
+from ..ir.reading import Choice
 from ..shapes import Typed, infer
 from .ascii import MISSING_OPERATOR, parse_ascii
 from .latex import parse_latex
+from .unicode import Pasted, rewrite_pasted
 
 __all__ = ["parse", "is_latex"]
 
@@ -25,13 +32,14 @@ def is_latex(text: str) -> bool:
     return bool(_LATEX.search(text))
 
 
-def _typed(text: str, vars: dict | None, latex: bool) -> Typed:
+def _typed(text: str, vars: dict | None, latex: bool, products: bool = False) -> Typed:
+    notes: list[Choice] = []
     if latex:
-        syn, wrt = parse_latex(text, set(vars or ()))
+        syn, wrt = parse_latex(text, set(vars or ()), notes, products)
     else:
-        syn, wrt = parse_ascii(text), None
+        syn, wrt = parse_ascii(text, notes), None
     try:
-        typed = infer(syn, text, vars)
+        typed = infer(syn, text, vars, notes)
     except MatdiffError as e:
         if e.text is None:
             raise e.with_text(text) from None
@@ -42,6 +50,25 @@ def _typed(text: str, vars: dict | None, latex: bool) -> Typed:
 
 def parse(text: str, vars: dict | None = None) -> Typed:
     """Parse ``text`` (ASCII or LaTeX) and infer its shapes with the declared ``vars``."""
+    pasted = rewrite_pasted(text)
+    if not pasted.rewritten:
+        return _parse(text, vars)
+    try:
+        typed = _parse(pasted.text, vars)
+    except MatdiffError as e:
+        raise pasted.error(e) from None
+    return _as_given(typed, pasted)
+
+
+def _as_given(typed: Typed, pasted: Pasted) -> Typed:
+    """``typed`` quoting the text as given: its spans and readings mapped there."""
+    typed.text = pasted.original
+    typed.spans = {name: pasted.span(span) for name, span in typed.spans.items()}
+    typed.reading = (*pasted.notes, *map(pasted.choice, typed.reading))
+    return typed
+
+
+def _parse(text: str, vars: dict | None) -> Typed:
     if is_latex(text):
         return _typed(text, vars, latex=True)
     try:
@@ -51,6 +78,6 @@ def parse(text: str, vars: dict | None = None) -> Typed:
         if not (implicit or _CARET_T.search(text)):
             raise
         try:
-            return _typed(text, vars, latex=True)
+            return _typed(text, vars, latex=True, products=True)
         except MatdiffError:
             raise ascii_error from None

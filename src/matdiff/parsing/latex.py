@@ -18,16 +18,20 @@ from lark import Lark
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput
 
 from ..errors import MatdiffError, ParseError
+from ..ir.reading import Choice
 from ..ir.syntax import Syn
 from .brackets import check_brackets
-from .latex_build import Reading, SyntaxBuilder, reading
-from .latex_names import greek_terminal, macro_terminal, word_terminal
+from .latex_build import ParseState, SyntaxBuilder, parsing_state
+from .latex_names import (greek_call_terminal, greek_terminal, macro_terminal, plain_terminal,
+                          word_terminal)
+from .suggest import operator_hint
 
 __all__ = ["parse_latex"]
 
 _GRAMMAR = "\n".join([
     resources.files(__package__).joinpath("latex.lark").read_text(),
-    greek_terminal(), macro_terminal(), word_terminal(), "",
+    greek_terminal(), macro_terminal(), word_terminal(), plain_terminal(),
+    greek_call_terminal(), "",
 ])
 _PARSER = Lark(_GRAMMAR, parser="lalr", lexer="contextual", transformer=SyntaxBuilder(),
                maybe_placeholders=False, cache=True)
@@ -49,25 +53,32 @@ _WORDS = {
 }
 
 
-def parse_latex(text: str, declared: set[str]) -> tuple[Syn, str | None]:
+def parse_latex(text: str, declared: set[str], notes: list[Choice] | None = None,
+                products: bool = False) -> tuple[Syn, str | None]:
     """The syntax tree of a LaTeX expression, and the variable a leading ``\\nabla_W`` or
     ``\\frac{\\partial}{\\partial W}`` names (None without one).  ``declared`` names are kept
-    whole when a run of letters is split into a product."""
+    whole when a run of letters is split into a product.  Readings of the text that it does
+    not spell out are appended to ``notes``; with ``products``, every implicit product is one
+    (for text written as ASCII, where a product has its ``*``)."""
     if not text.strip():
         raise ParseError("the expression is empty", text, ((0, 1),))
     check_brackets(text, (("(", ")"), ("[", "]"), ("{", "}")))
     _check_left_right(text)
-    state = Reading(text, set(declared),
-                    lambda command: bool(_KNOWN_COMMAND.fullmatch(command)))
+    state = ParseState(text, set(declared),
+                       lambda command: bool(_KNOWN_COMMAND.fullmatch(command)),
+                       products=products)
     try:
-        with reading(state):
-            return _PARSER.parse(text)
+        with parsing_state(state):
+            tree = _PARSER.parse(text)
     except UnexpectedInput as e:
         raise _syntax_error(text, e) from None
     except MatdiffError as e:
         raise e.with_text(text) from None
     except Exception as e:  # the contract: only ParseError leaves this parser
         raise ParseError("cannot read this LaTeX", text, ((0, len(text)),)) from e
+    if notes is not None:
+        notes.extend(sorted(state.notes, key=lambda choice: choice.span))
+    return tree
 
 
 def _check_left_right(text: str) -> None:
@@ -103,6 +114,12 @@ def _describe(expected) -> str:
 
 
 def _syntax_error(text: str, e: UnexpectedInput) -> ParseError:
+    token = getattr(e, "token", None)
+    pos = e.pos_in_stream if isinstance(e, UnexpectedCharacters) else getattr(
+        token, "start_pos", None)
+    hint = operator_hint(text, pos) if isinstance(pos, int) else None
+    if hint is not None:
+        return ParseError(hint[0], text, (hint[1],))
     if isinstance(e, UnexpectedCharacters):
         pos = e.pos_in_stream
         command = _COMMAND.match(text, pos)
@@ -112,7 +129,6 @@ def _syntax_error(text: str, e: UnexpectedInput) -> ParseError:
         shown = command.group() if command else text[pos]
         end = command.end() if command else pos + 1
         return ParseError(f"unexpected {shown!r}: {_describe(e.allowed)}", text, ((pos, end),))
-    token = getattr(e, "token", None)
     expected = getattr(e, "expected", None) or set()
     if token is None or token.type == "$END":
         return ParseError("the expression ends too soon: " + _describe(expected), text,

@@ -5,8 +5,8 @@ parser (lark's ``transformer=``), so no parse tree is built.  It yields the same
 :class:`~matdiff.ir.syntax.Syn` as the ASCII parser: ``\\frac{1}{2}\\|DW-X\\|_F^2`` and
 ``1/2*norm2(D*W - X)^2`` become one IR node.  Every node carries its span, binary nodes the
 operator's span (None for a juxtaposition).  What one parse needs to know (its text, the
-declared names) is a :class:`Reading` in a context variable, set by :func:`reading`, so the
-one parser built at import serves every call and every thread.
+declared names, the readings noted so far) is a :class:`ParseState` in a context variable, set
+by :func:`parsing_state`, so the one parser built at import serves every call and every thread.
 
 A juxtaposition stays a :class:`Run` of factors until something else consumes it; only then
 is it folded into left-associative products (``2Ax`` is ``(2*A)*x``).  A run of letters is
@@ -15,9 +15,12 @@ a postfix on a run applies to its last factor: ``XA^T`` is ``X*(A^T)``.
 
 Readings that are conventions, not LaTeX:
 ``I`` (also bold) is the identity unless declared, ``I_3`` the 3×3 one; bold ``1`` is the
-all-ones vector; ``e^{x}`` is ``exp(x)`` unless ``e`` is declared; a run of letters that spells
-a function (``tr``) is an error asking for ``\\operatorname{tr}``; ``^T``, ``^{T}`` and
-``^{-T}`` are transposes even if ``T`` is declared (``^{(T)}`` is a power).
+all-ones vector; ``e^{x}`` is ``exp(x)`` unless ``e`` is declared; ``^T``, ``^{T}`` and
+``^{-T}`` are transposes even if ``T`` is declared (``^{(T)}`` is a power, ``^{(-1)}`` the
+inverse).  Each of these is noted (a :class:`~matdiff.ir.reading.Choice`): a function word in
+plain letters or ``\\mbox``/``\\rm`` before its argument is that function (``tr(AB)``),
+unless declared; ``\\sigma(...)`` of an undeclared ``sigma`` is the logistic sigmoid; a run
+of letters split into a product (``DWX`` is ``D*W*X``).
 """
 
 from __future__ import annotations
@@ -31,10 +34,14 @@ from dataclasses import dataclass, field
 from lark import Token, Transformer, v_args
 
 from ..errors import ParseError
+from ..ir.reading import Choice
 from ..ir.syntax import Syn
-from .latex_names import BOLD_FONTS, FUNCTION_WORDS, GREEK_LETTERS, NAME_PATTERN
+from .brackets import unwrap_number
+from .latex_names import (BOLD_FONTS, FUNCTION_WORDS, GREEK_FUNCTIONS, GREEK_LETTERS,
+                          NAME_PATTERN, function_word)
+from .suggest import function_hint
 
-__all__ = ["SyntaxBuilder", "Reading", "reading", "Run", "Wrt", "close"]
+__all__ = ["SyntaxBuilder", "ParseState", "parsing_state", "Run", "Wrt", "close"]
 
 Span = tuple[int, int]
 
@@ -42,34 +49,43 @@ _TRANSPOSES = {"^{T}": "transpose", "^{-T}": "inverse transpose"}
 _NORM_KINDS = {"2": "2", "F": "2", "fro": "2", "Fro": "2", "1": "1"}
 _FONT = re.compile(r"\\([A-Za-z]+)\s*(.*)", re.DOTALL)
 _INNER_MACRO = re.compile(r"\\([A-Za-z]+|_)")
-_BRACED_WORD = re.compile(r"\{\s*([^{}]*?)\s*\}")
+_SIZED_BEFORE = re.compile(r"\\(?:left|bigg?|Bigg?)l?\s*$")
 
 
 @dataclass
-class Reading:
+class ParseState:
     """The state of one parse: its text, the names kept whole, whether a macro the grammar
-    rejected is a known command in the wrong place, and the norms that have a subscript."""
+    rejected is a known command in the wrong place, the norms that have a subscript, the
+    readings noted (``notes``), the spans of runs of letters split into products, and whether
+    every implicit product is noted (``products``: the text was written as ASCII)."""
 
     text: str
     declared: set[str]
     is_command: Callable[[str], bool] = lambda command: False
     subscripted: set[int] = field(default_factory=set)
+    notes: list[Choice] = field(default_factory=list)
+    split: list[Span] = field(default_factory=list)
+    products: bool = False
 
     @property
     def longest(self) -> int:
         return max(map(len, self.declared), default=1)
 
+    def note(self, subject_span: Span, meaning: str, why: str) -> None:
+        subject = self.text[subject_span[0]:subject_span[1]]
+        self.notes.append(Choice("notation", subject, meaning, why, subject_span))
 
-_READING: ContextVar[Reading] = ContextVar("latex_reading")
+
+_STATE: ContextVar[ParseState] = ContextVar("latex_parse_state")
 
 
 @contextmanager
-def reading(state: Reading):
-    token = _READING.set(state)
+def parsing_state(state: ParseState):
+    token = _STATE.set(state)
     try:
         yield state
     finally:
-        _READING.reset(token)
+        _STATE.reset(token)
 
 
 @dataclass(frozen=True)
@@ -105,12 +121,23 @@ class _Sub:
 
 
 def close(x) -> Syn:
-    """A run folded into left-associative implicit products; any other node unchanged."""
+    """A run folded into left-associative implicit products; any other node unchanged.  A run
+    that holds letters split from one word (``DWX``), or any run where every implicit product
+    is noted, is noted with the product it became."""
     if not isinstance(x, Run):
         return x
     acc = x.factors[0]
     for f in x.factors[1:]:
         acc = Syn("mul", (acc, f), None, (acc.span[0], f.span[1]))
+    state = _STATE.get(None)
+    if state is not None and len(x.factors) > 1:
+        start, end = x.span
+        split = [(a, b) for a, b in state.split if start <= a and b <= end]
+        if split or state.products:
+            state.split = [s for s in state.split if s not in split]
+            product = "*".join(state.text[f.span[0]:f.span[1]] for f in x.factors)
+            side_by_side = "letters" if split else "operands"
+            state.note(x.span, product, f"{side_by_side} side by side are a product")
     return acc
 
 
@@ -142,8 +169,8 @@ class SyntaxBuilder(Transformer):
     """The parse actions.  Errors carry spans; :func:`~.latex.parse_latex` adds the text."""
 
     @property
-    def state(self) -> Reading:
-        return _READING.get()
+    def state(self) -> ParseState:
+        return _STATE.get()
 
     # -- the whole input -------------------------------------------------------------------
     def start(self, *children):
@@ -211,24 +238,58 @@ class SyntaxBuilder(Transformer):
             return "logdet"
         if tok.type == "FUNC_MACRO":
             return FUNCTION_WORDS[str(tok)[1:]]
-        word = _BRACED_WORD.search(str(tok)).group(1)
+        word = function_word(str(tok))
+        if tok.type == "GREEK_CALL":
+            name = GREEK_FUNCTIONS[word]
+            self.state.note(_span(tok), f"the logistic sigmoid {name}(...)",
+                            f"\\{word} before parentheses is the sigmoid unless {word} is "
+                            "declared")
+            return name
         if word not in FUNCTION_WORDS:
-            raise _error(f"{word} is not a known function", _span(tok))
+            raise _error(f"{word} is not a known function{function_hint(word)}", _span(tok))
+        if tok.type == "FUNC_PLAIN":
+            self.state.note(_span(tok), f"the function {FUNCTION_WORDS[word]}(...)",
+                            "a function name in plain letters before its argument")
         return FUNCTION_WORDS[word]
+
+    def _declared_word(self, func: Token) -> Syn | None:
+        """A plain function word or ``\\sigma`` that is a declared name: that name."""
+        if func.type not in ("FUNC_PLAIN", "GREEK_CALL"):
+            return None
+        word = function_word(str(func))
+        if word not in self.state.declared:
+            return None
+        return Syn("name", (), word, _span(func))
 
     def call(self, func, *args):
         *args, closing = args
+        name = self._declared_word(func)
+        if name is not None:
+            if len(args) > 1:
+                raise _error(f"{name.value} is declared, so it is no function here",
+                             _span(func))
+            group = Syn("group", (close(args[0]),), None, (func.end_pos, closing.end_pos))
+            return Run((name, group))
         return Syn("call", tuple(close(a) for a in args), self._function_name(func),
                    _from(func, closing))
 
     def apply(self, func, arg):
+        name = self._declared_word(func)
+        if name is not None:
+            return Run((name, *_factors(arg)))
         return Syn("call", (close(arg),), self._function_name(func), _from(func, arg))
 
     def sqrt(self, tok, arg):
         return Syn("call", (close(arg),), "sqrt", _from(tok, arg))
 
     def abs(self, opening, arg, closing):
-        return Syn("call", (close(arg),), "abs", _from(opening, closing))
+        """``|x|``, its span taking in a ``\\left`` or ``\\big`` before the bar."""
+        start, window = opening.start_pos, self.state.text[max(0, opening.start_pos - 8):
+                                                             opening.start_pos]
+        sized = _SIZED_BEFORE.search(window)
+        if sized:
+            start -= len(window) - sized.start()
+        return Syn("bars", (close(arg),), None, (start, closing.end_pos))
 
     def norm(self, opening, arg, closing, sub=None):
         node = Syn("norm", (close(arg),), "2", _from(opening, closing))
@@ -273,9 +334,6 @@ class SyntaxBuilder(Transformer):
 
     def letters(self, tok, sub=None):
         word, start, declared = str(tok), tok.start_pos, self.state.declared
-        if word in FUNCTION_WORDS and len(word) > 1 and word not in declared:
-            raise _error(f"{word} reads as a product of letters: write "
-                         f"\\operatorname{{{word}}} for the function", _span(tok))
         factors, i = [], 0
         while i < len(word):
             if word[i].isdigit():
@@ -288,6 +346,8 @@ class SyntaxBuilder(Transformer):
                 j = next((k for k in range(longest, i + 1, -1) if word[i:k] in declared), i + 1)
                 factors.append(self._letter(word[i:j], (start + i, start + j)))
             i = j
+        if len(factors) > 1:
+            self.state.split.append(_span(tok))
         if sub is not None:
             factors[-1] = self._name_subscript(factors[-1], sub)
         return Run(tuple(factors))
@@ -374,7 +434,12 @@ class SyntaxBuilder(Transformer):
         written = "".join(self.state.text[span[0]:span[1]].split())
         if written in _TRANSPOSES:
             return _Sup(_TRANSPOSES[written], None, span)
-        return _Sup("pow", close(body), span)
+        exponent = close(body)
+        if exponent.kind == "group" and unwrap_number(exponent) is not exponent:
+            exponent = unwrap_number(exponent)
+            self.state.note(span, f"the power {written[2:-1].strip('()')}",
+                            "a number in parentheses as exponent is a power")
+        return _Sup("pow", exponent, span)
 
     def sup_elementwise(self, caret, op, body, closing):
         return _Sup("epow", close(body), _from(caret, closing))

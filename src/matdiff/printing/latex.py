@@ -13,9 +13,10 @@ Names print so the parser keeps them whole whatever is declared: a single letter
 letter as itself with an optional subscript (``W_{1}``, ``\\lambda_{2}``), anything else as
 one italic identifier (``\\mathit{Wout}``, ``\\mathit{x\\_1\\_2}``).  ``I`` prints as
 ``\\mathit{I}`` and the identity as ``I``; a variable ``e`` under a power is braced
-(``{e}^{2}``), since ``e^{x}`` reads as the exponential.  Absolute values print as
-``\\lvert x \\rvert`` (two bars in a row would read as a norm).  Index-form tensors
-(``EINSUM``) have no matrix form and raise :class:`UnsupportedError`.
+(``{e}^{2}``), since ``e^{x}`` reads as the exponential.  Absolute values of scalars
+and vectors print as ``\\lvert x \\rvert`` (two bars in a row would read as a norm); of a
+matrix as ``\\operatorname{abs}(A)``, since ``|A|`` of a matrix reads as its determinant.
+Index-form tensors (``EINSUM``) have no matrix form and raise :class:`UnsupportedError`.
 """
 
 from __future__ import annotations
@@ -225,6 +226,8 @@ class _Printer:
     def juxtapose(self, left: str, right: str) -> str:
         if self.bars is not None and right.startswith(self.bars):
             right = _parenthesised(right)
+        if left.endswith("\\sigma") and right.startswith("("):
+            left = left[:-6] + "{\\sigma}"  # the name: \sigma(...) is the sigmoid (SPEC §3)
         return left + (" \\, " if right[0].isdigit() else " ") + right
 
     def right_factor(self, b: Node) -> str:
@@ -298,7 +301,7 @@ class _Printer:
             return self.call(f"\\{name}", arg)
         if name == "sqrt":
             return f"\\sqrt{{{self.grouped(arg)}}}"
-        if name == "abs":
+        if name == "abs" and arg.rank < 2:
             return f"\\lvert {self.barred(_ABS_BAR, arg)} \\rvert"
         return self.call(f"\\operatorname{{{name}}}", arg)
 

@@ -21,6 +21,7 @@ from ..ir import Node, Op, build, dims as dimmod
 from ..ir.nodes import make as make_node
 from ..ir.nodes import ELEMENTWISE_FUNCS, leading_number
 from ..ir.shape_rules import SHAPE_RULES
+from ..ir.reading import Choice
 from ..ir.syntax import Syn
 from .naming import KINDS, kind_by_convention
 from .solver import Prod, Solver
@@ -36,6 +37,15 @@ _LATER = ("expm", "logm", "sqrtm")
 FUNCTIONS = frozenset({*_UNARY_OPS, *ELEMENTWISE_FUNCS, "diag", "kron", "eye", "vector",
                        "matrix", *_LATER})
 MAX_DEPTH = 200
+TRANSPOSED_SCALAR = float("inf")
+"""What reading an undeclared name as a scalar costs where the text transposes it: nobody
+transposes a scalar, so another kind is taken wherever one fits."""
+ROW_THEN_SCALAR = 1.5
+"""A scalar after a row vector (``a'*X*b``): ``u'*M*v`` is a bilinear form, so this costs
+more than reading the scalar as a vector (1)."""
+MATRIX_THEN_SCALAR = 0.5
+"""A scalar after a matrix (``X*beta``): less usual than before it, but the convention wins
+(``A*b`` keeps b a scalar) unless another reading is needed anyway."""
 
 
 @dataclass(slots=True)
@@ -60,6 +70,7 @@ class Typed:
     order: list[str] = field(default_factory=list)
     wrt: str | None = None
     spans: dict[str, tuple[int, int]] = field(default_factory=dict)
+    reading: tuple[Choice, ...] = ()
 
 
 class _Site:
@@ -104,15 +115,27 @@ class _Site:
 
 
 class _Inference:
-    def __init__(self, text: str, declared: dict):
+    """One pass of inference under one assignment of kinds to undeclared names.
+
+    ``assigned`` overrides the naming convention for some undeclared names.  Besides the
+    typed tree, a pass reports what the kind search (:mod:`.kinds`) needs: on failure, the
+    undeclared names under the syntax node that failed (``conflict``); on success, the
+    readings that people rarely mean (``doubts``: name → (cost, why)), such as a transposed
+    scalar or a scalar written after a row vector."""
+
+    def __init__(self, text: str, declared: dict, assigned: dict | None = None):
         self.text = text
-        self.depth = 0
+        self.depth = self.visits = 0
         self.solver = Solver()
         self.declared = declared
+        self.assigned = assigned or {}
+        self.conflict: list[str] | None = None
+        self.doubts: dict[str, tuple[float, str]] = {}
         self.var_shapes: dict[str, tuple] = {}
         self.var_kinds: dict[str, str] = {}
         self.var_spans: dict[str, tuple[int, int]] = {}
         self.order: list[str] = []
+        self.notes: list[Choice] = []
         self.taken = {d for spec in declared.values() if isinstance(spec, (tuple, list))
                       for d in spec if isinstance(d, str)}
 
@@ -138,7 +161,7 @@ class _Inference:
     def declare(self, name: str, syn: Syn) -> tuple[tuple, str]:
         spec = self.declared.get(name, None)
         if spec is None:
-            spec = kind_by_convention(name)
+            spec = self.assigned.get(name) or kind_by_convention(name)
         if isinstance(spec, str):
             if spec not in KINDS:
                 raise ArgumentError(
@@ -164,14 +187,36 @@ class _Inference:
 
     # -- the walk ------------------------------------------------------------------------
     def visit(self, syn: Syn) -> _T:
+        self.visits += 1
         self.depth += 1
         if self.depth > MAX_DEPTH:
             raise self.error(ParseError, f"the expression is nested too deeply (more than "
                              f"{MAX_DEPTH} levels)", syn.span)
         try:
             return _VISITORS[syn.kind](self, syn)
+        except ShapeError:
+            if self.conflict is None:
+                self.conflict = self.undeclared_under(syn)
+            raise
         finally:
             self.depth -= 1
+
+    def undeclared_under(self, syn: Syn) -> list[str]:
+        """The undeclared names in ``syn``, in order of appearance (no recursion)."""
+        found, todo = [], [syn]
+        while todo:
+            node = todo.pop()
+            if node.kind == "name" and node.value in self.var_shapes \
+                    and node.value not in self.declared and node.value not in found:
+                found.append(node.value)
+            todo.extend(reversed(node.args))
+        return found
+
+    def doubt(self, t: _T, cost: float, why: str) -> None:
+        """Note a reading of the undeclared name ``t`` that people rarely mean."""
+        if t.op is Op.VAR and t.name not in self.declared:
+            before = self.doubts.get(t.name, (0.0, ""))
+            self.doubts[t.name] = (before[0] + cost, before[1] or why)
 
     def k_number(self, syn):
         return _T(Op.CONST, [], (float(syn.value),), (), syn.span)
@@ -245,6 +290,10 @@ class _Inference:
         if not a.shape:
             return self.typed(Op.SCALE, [a, b], (), syn, syn.value)
         if not b.shape:
+            row = len(a.shape) == 2 and a.shape[0] == 1
+            self.doubt(b, ROW_THEN_SCALAR if row else MATRIX_THEN_SCALAR,
+                       "a scalar written after a row vector" if row
+                       else "a scalar written after a matrix")
             return self.typed(Op.SCALE, [b, a], (), syn, syn.value)
         if a.op is Op.SCALE and syn.args[0].kind == "mul":
             s, inner = a.args
@@ -302,11 +351,25 @@ class _Inference:
 
     def k_transpose(self, syn):
         (a,) = (self.visit(x) for x in syn.args)
+        if not a.shape:
+            self.doubt(a, TRANSPOSED_SCALAR, "a transposed name is not a scalar")
         return self.typed(Op.TRANSPOSE, [a], (), syn)
 
     def k_norm(self, syn):
         (a,) = (self.visit(x) for x in syn.args)
         return _T(Op.NORM1 if syn.value == "1" else Op.NORM2, [a], (), (), syn.span)
+
+    def k_bars(self, syn):
+        """``|x|``: the determinant of a matrix, the absolute value of a scalar or vector."""
+        (a,) = (self.visit(x) for x in syn.args)
+        subject = self.text[syn.span[0]:syn.span[1]]
+        if len(a.shape) == 2:
+            self.notes.append(Choice("notation", subject, "the determinant (det)",
+                                     "|A| of a matrix is its determinant", syn.span))
+            return self.typed(Op.DET, [a], (), syn)
+        self.notes.append(Choice("notation", subject, "the absolute value (abs)",
+                                 "|x| of a scalar or vector is its absolute value", syn.span))
+        return _T(Op.FUNC, [a], ("abs",), a.shape, syn.span)
 
     def k_call(self, syn):
         name = syn.value
@@ -419,8 +482,12 @@ def _integer_literal(syn: Syn) -> int | None:
     return int(value)
 
 
-def infer(syn: Syn, text: str, declared: dict | None = None) -> Typed:
-    """Check the shapes of a parsed expression and build its IR."""
-    inf = _Inference(text, dict(declared or {}))
-    root = inf.visit(syn)
-    return inf.build(root)
+def infer_with(syn: Syn, text: str, declared: dict, assigned: dict) -> tuple[_Inference, _T]:
+    """One inference pass with the kinds ``assigned`` to undeclared names; raises
+    :class:`ShapeError` with the pass (``error.inference``) attached."""
+    inf = _Inference(text, declared, assigned)
+    try:
+        return inf, inf.visit(syn)
+    except ShapeError as e:
+        e.inference = inf
+        raise

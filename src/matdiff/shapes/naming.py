@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["GREEK", "KINDS", "kind_by_convention", "greek_base"]
+__all__ = ["GREEK", "KINDS", "kind_by_convention", "convention_reason", "greek_base"]
 
 GREEK = frozenset("""
 alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi
@@ -37,3 +37,16 @@ def kind_by_convention(name: str) -> str:
     if first.isupper():
         return "matrix"
     return "scalar" if first.lower() <= "g" else "vector"
+
+
+def convention_reason(name: str) -> str:
+    """Why the convention gives ``name`` its kind, in words."""
+    base = greek_base(name)
+    if base is not None:
+        return ("naming convention: a capital Greek name is a matrix" if base[0].isupper()
+                else "naming convention: a Greek name is a scalar")
+    if name[0].isupper():
+        return "naming convention: a capital is a matrix"
+    if name[0].lower() <= "g":
+        return "naming convention: a name starting with a-g is a scalar"
+    return "naming convention: a name starting with h-z is a vector"
