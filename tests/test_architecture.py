@@ -34,9 +34,10 @@ ALLOWED = {
     "steps": {"calculus", "printing", "ir", "errors"},
     "api": {"calculus", "codegen", "errors", "ir", "parsing", "printing", "rewriting",
             "shapes", "tensor", "steps", "numeric"},
+    "verification": {"api", "errors", "ir", "parsing", "printing", "rewriting", "numeric"},
     "cli": {"api", "web"},
     "web": {"api"},
-    "__init__": {"api", "errors"},
+    "__init__": {"api", "errors", "verification"},
     "__main__": {"cli"},
 }
 

@@ -7,9 +7,11 @@
 
 from .api import Derivative, Expression, check, derivative, parse
 from .errors import ArgumentError, MatdiffError, ParseError, ShapeError, UnsupportedError
+from .verification import Counterexample, Verification, verify
 
 __all__ = [
     "Derivative", "Expression", "check", "derivative", "parse", "ArgumentError",
-    "MatdiffError", "ParseError", "ShapeError", "UnsupportedError",
+    "MatdiffError", "ParseError", "ShapeError", "UnsupportedError", "verify", "Verification",
+    "Counterexample",
 ]
 __version__ = "0.1.0"

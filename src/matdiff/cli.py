@@ -15,7 +15,6 @@ derivative answers without paying for it.
 from __future__ import annotations
 
 import argparse
-import difflib
 import json
 import os
 import re
@@ -24,7 +23,7 @@ import textwrap
 
 import matdiff as md
 
-from .web.results import derivative_json, dims_from_text
+from .web.results import derivative_json, dims_from_text, kind_typo, error_json, verification_json
 
 __all__ = ["main"]
 
@@ -42,7 +41,9 @@ examples:
 
 variables: undeclared names starting with a-g (or Greek) are scalars, h-z vectors,
 capitals matrices; --var NAME=m,n declares dimensions (names or integers), --var
-NAME=KIND a kind (scalar, vector, matrix, symmetric, spd).  Without --wrt the variable
+NAME=KIND a kind (scalar, vector, matrix, symmetric, spd).  --var x=n is a vector of
+length n, but a word that abbreviates or misspells a kind (S=sym) is an error: write
+x=sym, (a trailing comma) for a vector of that length.  Without --wrt the variable
 of a LaTeX prefix (\nabla_W) is used, or the only variable there is.
 """
 
@@ -67,6 +68,7 @@ def _derive_parser() -> argparse.ArgumentParser:
         epilog=_EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
         usage="%(prog)s EXPR [--wrt W] [--var NAME=SPEC ...] [options]\n"
+              "       %(prog)s verify EXPR [--wrt W] [--claim C] [--var NAME=SPEC ...] [--json]\n"
               "       %(prog)s serve [--port 8000] [--host 127.0.0.1]",
     )
     p.add_argument("expr", metavar="EXPR",
@@ -109,6 +111,57 @@ def _serve_parser() -> argparse.ArgumentParser:
     return p
 
 
+_VERIFY_EXAMPLES = r"""
+examples:
+  matdiff verify "0.5*norm2(D*W - X)^2" --wrt W --claim "D'*D*W - D'*X"   # correct
+  matdiff verify "x'*A*x" --wrt x --claim "2*A*x"          # wrong: holds only if A symmetric
+  matdiff verify '\nabla_W \operatorname{tr}(DWX^T) = D^TX'   # an equation with a derivative
+  matdiff verify "tr(A*B*C) = tr(C*A*B) = tr(A*C*B)"       # a chain: the first wrong link
+
+exit status: 0 the claim holds, 1 it is wrong or ill-shaped, 2 a user error.
+"""
+
+
+def _verify_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="matdiff verify",
+        description="Check a claimed derivative, an identity or a derivation chain.",
+        epilog=_VERIFY_EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("expr", metavar="EXPR",
+                   help="the expression to differentiate, or an equation or chain "
+                        "(e1 = e2 = ...); '-' reads it from standard input")
+    p.add_argument("--wrt", metavar="W", help="the variable to differentiate by")
+    p.add_argument("--claim", metavar="C", help="the claimed derivative of EXPR")
+    p.add_argument("--var", metavar="NAME=SPEC", action="append", default=[],
+                   help="declare a variable: NAME=m,n or NAME=KIND; repeatable")
+    p.add_argument("--layout", choices=("numerator", "denominator"), default="numerator",
+                   help="the layout the claim is in (default numerator)")
+    p.add_argument("--json", action="store_true",
+                   help="print one JSON object: verdict, correct, text, expected, diagnosis, "
+                        "method, counterexample, links, error")
+    return p
+
+
+def _verify(argv: list[str]) -> int:
+    args = _verify_parser().parse_args(_as_positional(argv))
+    try:
+        r = md.verify(_read_expr(args.expr), wrt=args.wrt, claim=args.claim,
+                      vars=_parse_vars(args.var), layout=args.layout)
+    except md.MatdiffError as e:
+        if args.json:
+            print(json.dumps({"error": error_json(e)}, ensure_ascii=False, indent=2))
+        else:
+            _print_error(e, _Style(sys.stderr))
+        return 2
+    if args.json:
+        print(json.dumps(verification_json(r), ensure_ascii=False, indent=2))
+    else:
+        style = _Style(sys.stdout)
+        head, _, rest = str(r).partition("\n")
+        print(style(head, "1;32" if r.correct else "1;31") + ("\n" + rest if rest else ""))
+    return 0 if r.correct else 1
+
+
 def _read_expr(arg: str) -> str:
     if arg != "-":
         return arg.strip()
@@ -126,11 +179,15 @@ def _parse_vars(items: list[str]) -> dict | None:
         if spec in _KINDS:
             out[name] = spec
             continue
-        typo = difflib.get_close_matches(spec, _KINDS, n=1, cutoff=0.75)
-        if typo and "," not in spec:
-            raise md.ArgumentError(f"--var {item}: unknown kind {spec!r}; did you mean "
-                                   f"{typo[0]!r}? (for a vector of length {spec}: {name}={spec},)")
-        out[name] = dims_from_text(spec.split(","))
+        dims = spec.split(",")
+        if len(dims) > 1 and not dims[-1].strip():
+            dims.pop()  # NAME=n, : a vector of length n, whatever n spells
+        elif len(dims) == 1 and kind_typo(spec):
+            raise md.ArgumentError(
+                f"--var {item}: {spec!r} is not a kind: did you mean {name}={kind_typo(spec)}? "
+                f"(the kinds: {', '.join(_KINDS)}; for a vector of length {spec}, write "
+                f"{name}={spec},)")
+        out[name] = dims_from_text(dims)
     return out or None
 
 
@@ -154,6 +211,7 @@ def _shape_text(shape) -> str:
 def _report(d, args, check: float | None, style: _Style) -> str:
     summary = f"# {_what(d)} by {d.wrt}, shape {_shape_text(d.shape)}, {d.layout} layout"
     out = [str(d), style(summary, "2")]
+    out.extend(style(f"# {choice}", "2") for choice in d.reading)
 
     def section(title: str, body: str) -> None:
         out.extend(["", style(title, "1"), body.rstrip("\n")])
@@ -232,6 +290,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if argv and argv[0] == "serve":
             return _serve(argv[1:])
+        if argv and argv[0] == "verify":
+            return _verify(argv[1:])
         return _derive(argv)
     except KeyboardInterrupt:
         return 130

@@ -10,8 +10,6 @@ directions for a symmetric variable, whose gradient lives in that space).
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
 from .errors import ArgumentError

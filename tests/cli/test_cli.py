@@ -21,7 +21,7 @@ import matdiff as md
 SEED = "0.5*norm2(D*W - X)^2"
 SEED_VARS = ["--var", "D=m,k", "--var", "W=k,n", "--var", "X=m,n"]
 JSON_KEYS = {"text", "latex", "index", "shape", "steps", "code", "check", "layout", "order",
-             "wrt"}
+             "wrt", "reading"}
 
 
 def matdiff(*args, stdin=None, env=None):
@@ -129,7 +129,8 @@ def test_parse_error_quotes_input_with_caret():
 
 
 def test_shape_error_quotes_input_with_caret():
-    stderr = assert_user_error(matdiff("x*y", "--wrt", "x"), "shape")
+    stderr = assert_user_error(matdiff("x*y", "--wrt", "x", "--var", "x=vector",
+                                       "--var", "y=vector"), "shape")
     assert stderr.splitlines()[-2].strip() == "x*y"
     assert "^" in stderr.splitlines()[-1]
     assert "\x1b[" not in stderr

@@ -112,7 +112,8 @@ def test_parse_endpoint_lists_variables(client):
     ("A^a", "unsupported"),
 ])
 def test_engine_errors(client, expr, kind):
-    error = assert_error(derive(client, expr=expr, wrt="A" if "A" in expr else "x"), 400, kind)
+    error = assert_error(derive(client, expr=expr, wrt="A" if "A" in expr else "x",
+                                vars={"x": "vector", "y": "vector"}), 400, kind)
     assert isinstance(error["position"], int)
     assert expr in error["detail"] and "^" in error["detail"].splitlines()[-1]
 

@@ -69,12 +69,12 @@ def test_copy_button_copies_the_text_form(browser, live_server):
 
 def test_shape_mismatch_shows_caret(page, live_server, artifacts):
     page.goto(live_server + "/#expr=")
-    type_expression(page, "x*y")
+    type_expression(page, "eye(2)*x + eye(3)*x")  # no kind of x makes it well-shaped
     error = page.locator("#error")
     error.wait_for(state="visible")
     detail = page.locator("#error-detail").inner_text()
     assert page.locator("#error-title").inner_text() == "Shape error"
-    assert "x*y" in detail and "^" in detail.splitlines()[-1]
+    assert "eye(3)*x" in detail and "^" in detail.splitlines()[-1]
     page.screenshot(path=str(artifacts / "shape-error-product.png"), full_page=True)
 
     type_expression(page, SEED)
@@ -88,6 +88,21 @@ def test_shape_mismatch_shows_caret(page, live_server, artifacts):
     assert page.locator("#result").evaluate("r => r.classList.contains('stale')")
     assert "v.D=3%2C4" in page.url
     page.screenshot(path=str(artifacts / "shape-error-declared.png"), full_page=True)
+
+
+def test_the_reading_is_shown_beside_the_variables(page, live_server, artifacts):
+    page.goto(live_server + "/#" + urlencode({"expr": "a'*X*b", "wrt": "X"}))
+    page.wait_for_function(SETTLED)
+    items = page.locator("#reading li")
+    assert items.count() == 3
+    assert items.nth(0).inner_text().startswith("a read as a vector of length")
+    assert "transposed name is not a scalar" in items.nth(0).inner_text()
+    assert page.locator("#text").inner_text() == "a*b'"
+    type_expression(page, r"\log|\Sigma|")
+    page.wait_for_function("() => document.querySelector('#reading').textContent"
+                           ".includes('determinant')")
+    page.screenshot(path=str(artifacts / "reading.png"), full_page=True)
+    assert page.problems == []
 
 
 def test_shared_link_reproduces_the_result(page, live_server, artifacts):
@@ -127,3 +142,23 @@ def test_page_fits_laptop_and_phone(browser, live_server, artifacts):
             assert result["x"] >= question["x"] + question["width"]
         page.screenshot(path=str(artifacts / f"page-{name}.png"), full_page=True)
         context.close()
+
+
+VERDICT_IS = "(v) => document.querySelector('#verdict').dataset.verdict === v"
+
+
+def test_check_my_answer_shows_the_verdict_as_typed(page, live_server, artifacts):
+    page.goto(live_server + "/#" + urlencode({"expr": SEED, "wrt": "W"}))
+    page.wait_for_function(SETTLED)
+    claim = page.locator("#claim")
+    claim.press_sequentially("2*D'*(D*W - X)", delay=10)
+    page.wait_for_function(VERDICT_IS, arg="wrong")
+    assert page.locator("#verdict").inner_text() == "Wrong (factor)"
+    assert "twice the right answer" in page.locator("#verdict-text").inner_text()
+    assert "Counterexample" in page.locator("#verdict-text").inner_text()
+    claim.fill("")
+    claim.press_sequentially("D^T(DW-X)", delay=10)  # LaTeX, as on a math page
+    page.wait_for_function(VERDICT_IS, arg="correct")
+    assert page.locator("#verdict").inner_text() == "Correct"
+    page.screenshot(path=str(artifacts / "check-my-answer.png"), full_page=True)
+    assert page.problems == []

@@ -16,17 +16,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..errors import ArgumentError, ParseError, ShapeError, UnsupportedError
+from ..errors import ParseError, ShapeError, UnsupportedError
 from ..ir import Node, Op, build, dims as dimmod
 from ..ir.nodes import make as make_node
 from ..ir.nodes import ELEMENTWISE_FUNCS, leading_number
 from ..ir.shape_rules import SHAPE_RULES
 from ..ir.reading import Choice
 from ..ir.syntax import Syn
-from .naming import KINDS, kind_by_convention
+from .naming import declaration, kind_by_convention
 from .solver import Prod, Solver
 
-__all__ = ["Typed", "infer", "FUNCTIONS"]
+__all__ = ["Typed", "infer_with", "FUNCTIONS", "TRANSPOSED_SCALAR", "ROW_THEN_SCALAR",
+           "MATRIX_THEN_SCALAR"]
 
 _UNARY_OPS = {
     "tr": Op.TRACE, "det": Op.DET, "logdet": Op.LOGDET, "inv": Op.INV, "vec": Op.VEC,
@@ -162,28 +163,7 @@ class _Inference:
         spec = self.declared.get(name, None)
         if spec is None:
             spec = self.assigned.get(name) or kind_by_convention(name)
-        if isinstance(spec, str):
-            if spec not in KINDS:
-                raise ArgumentError(
-                    f"unknown kind {spec!r} for {name}: use one of {', '.join(KINDS)} "
-                    "or a shape tuple")
-            fresh = self.solver.fresh
-            if spec == "scalar":
-                return (), ""
-            if spec == "vector":
-                return (fresh(),), ""
-            if spec == "matrix":
-                return (fresh(), fresh()), ""
-            n = fresh()
-            return (n, n), spec
-        shape = tuple(spec)
-        for d in shape:
-            if not (isinstance(d, str) and d.isidentifier()) and not (
-                    isinstance(d, int) and not isinstance(d, bool) and d > 0):
-                raise ArgumentError(
-                    f"bad dimension {d!r} in the shape of {name}: use names or positive "
-                    "integers")
-        return shape, ""
+        return declaration(name, spec, self.solver.fresh)
 
     # -- the walk ------------------------------------------------------------------------
     def visit(self, syn: Syn) -> _T:

@@ -2,15 +2,20 @@
 
 A name starting with ``a``–``g`` or a lower-case Greek name is a scalar, one starting with
 ``h``–``z`` a vector, one starting with a capital (``Sigma`` too) a matrix.  Declarations
-(SPEC §4) override it: a shape tuple, or a kind among ``scalar``, ``vector``, ``matrix``,
-``symmetric``, ``spd``.
+(SPEC §4) override it: a shape tuple, a kind among ``scalar``, ``vector``, ``matrix``,
+``symmetric``, ``spd``, or both (``{"kind": "spd", "shape": ("n", "n")}``);
+:func:`declaration` checks one and gives the shape and kind it declares.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
-__all__ = ["GREEK", "KINDS", "kind_by_convention", "convention_reason", "greek_base"]
+from ..errors import ArgumentError
+
+__all__ = ["GREEK", "KINDS", "kind_by_convention", "convention_reason", "greek_base",
+           "declaration"]
 
 GREEK = frozenset("""
 alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi
@@ -50,3 +55,56 @@ def convention_reason(name: str) -> str:
     if name[0].lower() <= "g":
         return "naming convention: a name starting with a-g is a scalar"
     return "naming convention: a name starting with h-z is a vector"
+
+
+_RANKS = {"scalar": 0, "vector": 1, "matrix": 2, "symmetric": 2, "spd": 2}
+
+
+def _kind(name: str, spec) -> str:
+    if spec in KINDS:
+        return spec
+    word = str(spec)
+    meant = [k for k in KINDS if len(word) > 2 and k.startswith(word.lower())]
+    hint = f"did you mean {meant[0]!r}? " if meant else ""
+    raise ArgumentError(f"unknown kind {word!r} for {name}: {hint}use one of "
+                        f"{', '.join(KINDS)} or a shape tuple")
+
+
+def _shape(name: str, spec) -> tuple:
+    if isinstance(spec, (str, bytes)) or not hasattr(spec, "__iter__"):
+        raise ArgumentError(f"the shape of {name} must be a tuple of dimensions, not {spec!r}")
+    shape = tuple(spec)
+    for d in shape:
+        if not (isinstance(d, str) and d.isidentifier()) and not (
+                isinstance(d, int) and not isinstance(d, bool) and d > 0):
+            raise ArgumentError(f"bad dimension {d!r} in the shape of {name}: use names or "
+                                "positive integers")
+    return shape
+
+
+def declaration(name: str, spec, fresh: Callable[[], object]) -> tuple[tuple, str]:
+    """``(shape, kind)`` of a declared ``spec``; ``kind`` is ``symmetric``, ``spd`` or ``""``
+    (a plain array).  Unknown sizes come from ``fresh``."""
+    if isinstance(spec, dict):
+        if set(spec) - {"kind", "shape"} or "kind" not in spec:
+            raise ArgumentError(f"the declaration of {name} takes a kind and a shape: "
+                                "{'kind': 'spd', 'shape': ('n', 'n')}")
+        kind = _kind(name, spec["kind"])
+        if "shape" not in spec:
+            return declaration(name, kind, fresh)
+        shape = _shape(name, spec["shape"])
+        square = kind not in ("symmetric", "spd") or shape[0] == shape[-1]
+        if len(shape) != _RANKS[kind] or not square:
+            raise ArgumentError(f"{name} is declared {kind} but its shape {shape} is not one")
+        return shape, kind if kind in ("symmetric", "spd") else ""
+    if isinstance(spec, str):
+        kind = _kind(name, spec)
+        if kind == "scalar":
+            return (), ""
+        if kind == "vector":
+            return (fresh(),), ""
+        if kind == "matrix":
+            return (fresh(), fresh()), ""
+        n = fresh()
+        return (n, n), kind
+    return _shape(name, spec), ""

@@ -6,6 +6,9 @@ Routes:
   ``{"text", "latex", "index", "shape", "steps", "code", "check", "variables", "layout",
   "order", "wrt"}``; ``steps`` is a list of ``{"rule", "text", "latex"}``.
 - ``POST /api/parse`` ``{"expr", "vars"}`` → ``{"variables", "wrt", "latex", "shape"}``.
+- ``POST /api/verify`` ``{"expr", "wrt", "vars", "claim", "layout"}`` (or an equation or chain
+  in ``expr``) → the verdict of SPEC §8: ``{"verdict", "correct", "text", "expected",
+  "diagnosis", "method", "counterexample", "links", "error", ...}``.
 
 ``vars`` maps a name to a list of dimensions or a kind string.  Every failure is
 ``{"error": {"kind", "message", "position", "marks", "detail"}}`` (``detail``: the message
@@ -101,6 +104,11 @@ def _payload(obj: dict, task: str) -> dict:
     if not isinstance(layout, str):
         raise md.ArgumentError("layout must be 'numerator' or 'denominator'")
     payload.update(wrt=wrt or None, order=order, layout=layout)
+    if task == "verify":
+        claim = obj.get("claim")
+        if claim is not None and not isinstance(claim, str):
+            raise md.ArgumentError("claim must be a string: the claimed derivative")
+        payload["claim"] = claim or None
     return payload
 
 
@@ -146,6 +154,7 @@ def create_app(budget: float = 5.0, workers: int = 2, max_body: int = 10_000,
             Route("/", page),
             Route("/api/derivative", endpoint("derivative"), methods=["POST"]),
             Route("/api/parse", endpoint("parse"), methods=["POST"]),
+            Route("/api/verify", endpoint("verify"), methods=["POST"]),
             Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
         ],
         exception_handlers={Exception: internal_error},

@@ -12,6 +12,7 @@ scalar) or to a kind string (``"symmetric"``); :func:`vars_from_json` turns that
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 from typing import Any
@@ -23,11 +24,14 @@ __all__ = [
     "derivative_json",
     "dims_from_text",
     "error_json",
+    "kind_typo",
     "expression_json",
+    "reading_json",
     "shape_json",
     "steps_json",
     "variables_json",
     "vars_from_json",
+    "verification_json",
 ]
 
 KINDS = ("scalar", "vector", "matrix", "symmetric", "spd")
@@ -65,6 +69,7 @@ def derivative_json(d, code: str | None = "numpy", check: float | None = None) -
         "layout": d.layout,
         "order": d.order,
         "wrt": d.wrt,
+        "reading": reading_json(d.reading),
     }
     if check is not None:
         if math.isfinite(check):
@@ -81,7 +86,13 @@ def expression_json(e) -> dict:
         "wrt": e.wrt,
         "latex": e.latex,
         "shape": shape_json(e.shape),
+        "reading": reading_json(e.reading),
     }
+
+
+def reading_json(reading) -> list[dict]:
+    """How the input was read: ``[{"topic", "subject", "meaning", "why", "span", "text"}]``."""
+    return [choice.as_json() for choice in reading]
 
 
 def error_json(e: md.MatdiffError) -> dict:
@@ -93,6 +104,50 @@ def error_json(e: md.MatdiffError) -> dict:
         "marks": [list(m) for m in e.marks],
         "detail": str(e),
     }
+
+
+def _array_json(a) -> Any:
+    """An array as nested lists of floats (non-finite entries as None)."""
+    import numpy as np
+
+    a = np.asarray(a, dtype=float)
+    if a.ndim == 0:
+        return float(a) if math.isfinite(float(a)) else None
+    return [_array_json(row) for row in a]
+
+
+def verification_json(r, links: bool = True) -> dict:
+    """The fields of SPEC §8 for a verdict (and for each link of a chain)."""
+    ce = r.counterexample
+    out = {
+        "verdict": r.verdict,
+        "correct": r.correct,
+        "text": str(r),
+        "expected": None if r.expected is None else str(r.expected),
+        "expected_latex": None if r.expected is None else r.expected.latex,
+        "claim": r.claim_text,
+        "diagnosis": r.diagnosis,
+        "factor": r.factor,
+        "symmetric": list(r.symmetric),
+        "explanation": r.explanation,
+        "method": r.method,
+        "points": r.points,
+        "difference": r.difference if r.difference is None or math.isfinite(r.difference)
+        else None,
+        "counterexample": None if ce is None else {
+            "inputs": {name: _array_json(v) for name, v in ce.inputs.items()},
+            "claim": _array_json(ce.claim),
+            "expected": _array_json(ce.expected),
+            "sizes": dict(ce.sizes),
+        },
+        "position": r.position,
+        "marks": [list(m) for m in r.marks],
+        "error": None if r.error is None else error_json(r.error),
+    }
+    if links:
+        out["links"] = [verification_json(link, links=False) | {"link": link.link_text}
+                        for link in r.links]
+    return out
 
 
 def dims_from_text(items) -> tuple:
@@ -120,6 +175,24 @@ def dims_from_text(items) -> tuple:
     return tuple(dims)
 
 
+KIND_ALIASES = {"psd": "spd", "pd": "spd", "posdef": "spd", "real": "scalar"}
+"""Other names of the kinds (``psd``: matdiff's positive definite kind is ``spd``)."""
+
+
+def kind_typo(word: str) -> str | None:
+    """The kind a word most likely means: the kind itself in any case, an alias (``psd``),
+    or, for three letters or more (shorter words are dimensions: ``n``, ``sp``), a kind it
+    abbreviates (``sym``) or misspells (``symetric``); else None."""
+    word = word.strip().lower()
+    if word in KINDS or word in KIND_ALIASES:
+        return KIND_ALIASES.get(word, word)
+    if len(word) < 3:
+        return None
+    close = [kind for kind in KINDS if kind.startswith(word)] or \
+        difflib.get_close_matches(word, KINDS, n=1, cutoff=0.75)
+    return close[0] if close else None
+
+
 def vars_from_json(obj) -> dict | None:
     """The API's ``vars`` from its JSON form (``None`` or ``{}`` declares nothing)."""
     if obj is None:
@@ -132,8 +205,10 @@ def vars_from_json(obj) -> dict | None:
             raise md.ArgumentError(f"not a variable name: {name!r}")
         if isinstance(spec, str):
             if spec not in KINDS:
-                raise md.ArgumentError(
-                    f"unknown kind {spec!r} for {name}: use one of {', '.join(KINDS)}")
+                typo = kind_typo(spec)
+                hint = f"did you mean {typo}? " if typo else ""
+                raise md.ArgumentError(f"unknown kind {spec!r} for {name}: {hint}"
+                                       f"(the kinds: {', '.join(KINDS)})")
             out[name] = spec
         elif isinstance(spec, list):
             out[name] = dims_from_text(spec)

@@ -44,15 +44,21 @@ def _error(kind: str, message: str, position: int | None = None) -> dict:
 
 
 def compute(task: str, payload: dict[str, Any]) -> tuple[int, dict]:
-    """Run one task (``"parse"`` or ``"derivative"``) and return ``(status, JSON body)``."""
+    """Run one task (``"parse"``, ``"derivative"`` or ``"verify"``) and return ``(status, JSON
+    body)``."""
     import matdiff as md
 
-    from .results import derivative_json, error_json, expression_json, variables_json
+    from .results import (derivative_json, error_json, expression_json, variables_json,
+                          verification_json)
 
     try:
         expr, vars = payload["expr"], payload.get("vars")
         if task == "parse":
             return 200, expression_json(md.parse(expr, vars))
+        if task == "verify":
+            return 200, verification_json(md.verify(
+                expr, wrt=payload.get("wrt"), claim=payload.get("claim"), vars=vars,
+                layout=payload.get("layout", "numerator")))
         d = md.derivative(expr, wrt=payload.get("wrt"), vars=vars, order=payload.get("order", 1),
                           layout=payload.get("layout", "numerator"))
         try:

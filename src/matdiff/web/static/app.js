@@ -109,6 +109,7 @@
       renderPreview(parsed.latex);
       chooseWrt(parsed.wrt);
       renderVariables();
+      renderReading(parsed.reading || []);
       writeHash();
       if (!state.wrt) {
         showError({ kind: "argument", message: "the expression has no variables to " +
@@ -126,6 +127,7 @@
       }
       hideError();
       renderResult(result);
+      if ($("claim").value.trim()) scheduleVerify();
     } catch (e) {
       if (mine === serial) showError({ kind: "network", message: "the server cannot be reached" });
     } finally {
@@ -228,6 +230,7 @@
     hideError();
     variables = {};
     renderVariables();
+    renderReading([]);
     chooseWrt(null);
     $("preview").replaceChildren();
     $("result").classList.add("stale");
@@ -249,7 +252,23 @@
     $("error").hidden = true;
   }
 
-  /* ---- the variable table ---- */
+  /* ---- the variable table, and how the input was read ---- */
+
+  function renderReading(reading) {
+    const list = $("reading");
+    list.replaceChildren(...reading.map((choice) => {
+      const item = document.createElement("li");
+      item.className = `reading-${choice.topic}`;
+      const subject = document.createElement("code");
+      subject.textContent = choice.subject;
+      const why = document.createElement("span");
+      why.className = "why";
+      why.textContent = ` (${choice.why})`;
+      item.append(subject, ` read as ${choice.meaning}`, why);
+      return item;
+    }));
+    $("reading-block").hidden = reading.length === 0;
+  }
 
   function renderVariables() {
     const body = $("vars").querySelector("tbody");
@@ -360,6 +379,52 @@
     }));
   }
 
+  /* ---- check my answer ---- */
+
+  let verifySerial = 0;
+  let verifyTimer = null;
+  const VERDICTS = { correct: "Correct", wrong: "Wrong", "ill-shaped": "Ill-shaped" };
+
+  function scheduleVerify() {
+    clearTimeout(verifyTimer);
+    verifyTimer = setTimeout(verifyClaim, DEBOUNCE_MS);
+  }
+
+  function showVerdict(verdict, headline, text) {
+    const line = $("verdict");
+    line.hidden = !headline;
+    line.textContent = headline;
+    line.className = "verdict" + (verdict ? " verdict-" + verdict : "");
+    line.dataset.verdict = verdict || "";
+    $("verdict-text").hidden = !text;
+    $("verdict-text").textContent = text || "";
+  }
+
+  async function verifyClaim() {
+    clearTimeout(verifyTimer);
+    const mine = ++verifySerial;
+    const claim = $("claim").value;
+    if (!claim.trim() || !state.expr.trim()) {
+      showVerdict("", "", "");
+      return;
+    }
+    try {
+      const result = await post("/api/verify", {
+        expr: state.expr, wrt: state.wrt || null, vars: state.decl, claim: claim,
+        layout: state.layout,
+      });
+      if (mine !== verifySerial) return;
+      if (result.error) {
+        showVerdict("error", "Cannot check: " + result.error.message, result.error.detail);
+        return;
+      }
+      const why = result.diagnosis ? " (" + result.diagnosis + ")" : "";
+      showVerdict(result.verdict, VERDICTS[result.verdict] + why, result.text);
+    } catch (e) {
+      if (mine === verifySerial) showVerdict("error", "the server cannot be reached", "");
+    }
+  }
+
   function start() {
     readHash();
     if (!state.expr && !location.hash) {
@@ -371,6 +436,7 @@
       state.expr = $("expr").value;
       schedule();
     });
+    $("claim").addEventListener("input", scheduleVerify);
     $("wrt").addEventListener("change", () => {
       state.wrt = $("wrt").value;
       update();
