@@ -13,8 +13,7 @@ import sys
 from functools import cached_property
 from typing import Any, Callable
 
-from .calculus import derivative_steps
-from .calculus.derivation import derive_steps
+from .calculus import Derivation, derive
 from .steps import Steps
 from .codegen import compile_function, generate
 from .errors import ArgumentError, MatdiffError, UnsupportedError
@@ -132,17 +131,14 @@ class Derivative(_Evaluable):
 
     _fn_name = "derivative"
 
-    def __init__(self, expression: Expression, wrt: str, order: int, layout: str,
-                 symmetric_gradient: str):
+    def __init__(self, expression: Expression, wrt: str, derivation: Derivation):
         self.expression = expression
-        self.wrt, self.order, self.layout = wrt, order, layout
-        self.symmetric_gradient = symmetric_gradient
+        self.wrt, self.order, self.layout = wrt, derivation.order, derivation.layout
+        self.symmetric_gradient = derivation.symmetric_gradient
         self.variables_nodes = expression.variables_nodes
         self._anchor = wrt
-        var = self.variables_nodes[wrt]
-        self.calculus_steps = derivative_steps(expression.node, var, order, layout=layout,
-                                               symmetric_gradient=symmetric_gradient)
-        self.node = self.calculus_steps[-1].result
+        self.derivation = derivation
+        self.node = derivation.result
 
     @property
     def reading(self) -> tuple[Choice, ...]:
@@ -169,7 +165,7 @@ class Derivative(_Evaluable):
 
     @property
     def index_latex(self) -> str:
-        last = self.calculus_steps[-1]
+        last = self.derivation.last
         return index_notation(list(last.terms), last.out, self._lhs(latex=True), latex=True)
 
     @property
@@ -190,18 +186,13 @@ class Derivative(_Evaluable):
     @property
     def index(self) -> str:
         """Index notation: ``∂F_ij/∂A_kl = δ_ik B_lj``."""
-        last = self.calculus_steps[-1]
+        last = self.derivation.last
         return index_notation(list(last.terms), last.out, self._lhs())
 
-    @cached_property
+    @property
     def kron_node(self) -> Node | None:
         """∂vec(F)/∂vec(X) as Kronecker products, for a matrix (or vector) by a matrix."""
-        last = self.calculus_steps[-1]
-        if self.order != 1 or self.layout != "numerator":
-            return None
-        node = kron_form(list(last.terms), last.out, self.expression.node.shape,
-                         self.variables_nodes[self.wrt].shape)
-        return None if node is None else simplify(node)
+        return self.derivation.kron
 
     @property
     def kron(self) -> str | None:
@@ -250,17 +241,17 @@ class Derivative(_Evaluable):
     @cached_property
     def steps(self) -> Steps:
         """The derivation, step by step (``str()`` prints one step a line)."""
-        names = set(self.variables_nodes)
-        raw = derive_steps(self.expression.node, self.variables_nodes[self.wrt],
-                           self.calculus_steps, names, self.layout)
-        return Steps(raw, self)
+        last = self.derivation.last
+        body = index_notation(list(last.terms), last.out, None)
+        body_latex = index_notation(list(last.terms), last.out, None, latex=True)
+        return Steps(list(self.derivation.steps), body, body_latex)
 
     def previous(self) -> _Evaluable:
-        """The derivative of one order less (the expression itself for order 1)."""
+        """The derivative of one order less (the expression itself for order 1), read from
+        the same derivation."""
         if self.order == 1:
             return self.expression
-        return Derivative(self.expression, self.wrt, self.order - 1, "numerator",
-                          self.symmetric_gradient)
+        return Derivative(self.expression, self.wrt, self.derivation.lower(self.order - 1))
 
 
 class _deep_enough:
@@ -317,7 +308,9 @@ def derivative(expr: str | Expression, wrt: str | None = None, vars: dict | None
                             "'projected' or 'cookbook'")
     wrt = _choose_wrt(e, wrt)
     with _deep_enough(text):
-        return Derivative(e, wrt, order, layout, symmetric_gradient)
+        record = derive(e.node, e.variables_nodes[wrt], order, layout=layout,
+                        symmetric_gradient=symmetric_gradient)
+        return Derivative(e, wrt, record)
 
 
 def _choose_wrt(e: Expression, wrt: str | None) -> str:

@@ -78,17 +78,14 @@ def _latex_lhs(lhs: str) -> str:
 
 
 class Steps(list):
-    """The steps of a derivation (a list of :class:`ShownStep`)."""
+    """The steps of a derivation (a list of :class:`ShownStep`); a step whose result has no
+    matrix form shows ``index_text`` / ``index_latex``, the derivative in index notation."""
 
-    def __init__(self, raw: list[RawStep], derivative):
-        shown = []
-        for step in raw:
-            index_text = index_latex = None
-            if step.note == "index" and not in_language(step.expr):
-                index_text = derivative.index.split(" = ", 1)[1]
-                index_latex = derivative.index_latex.split(" = ", 1)[1]
-            shown.append(ShownStep(step, index_text, index_latex))
-        super().__init__(shown)
+    def __init__(self, raw: list[RawStep], index_text: str, index_latex: str):
+        super().__init__(
+            ShownStep(step, index_text, index_latex)
+            if step.note == "index" and not in_language(step.expr) else ShownStep(step)
+            for step in raw)
 
     def __str__(self) -> str:
         if not self:

@@ -1,7 +1,8 @@
-"""Calculus: differentials by rule, derivatives of any order by index form."""
+"""Calculus: differentials by rule, derivatives of any order, one record of a derivation."""
 
-from .differential import D_RULES, RULE_NAMES, differential
-from .jacobian import Step, derivative_steps, jacobian_step
+from .differential import D_RULES, RULE_NAMES, differential, linearize
+from .jacobian import Step, jacobian_step
+from .record import Derivation, derive
 
-__all__ = ["D_RULES", "RULE_NAMES", "differential", "Step", "derivative_steps",
-           "jacobian_step"]
+__all__ = ["D_RULES", "RULE_NAMES", "differential", "linearize", "Step", "jacobian_step",
+           "Derivation", "derive"]

@@ -30,9 +30,8 @@ from dataclasses import dataclass, field
 
 from ..ir import Node, Op, build
 from ..rewriting import Trace, simplify
-from ..tensor import kron_form
-from .differential import differential
 from .jacobian import Step as CalculusStep
+from .transpose import inner, transpose
 
 __all__ = ["Step", "derive_steps", "substitute"]
 
@@ -116,6 +115,17 @@ def _zero(node: Node) -> Node:
     return build.fill(0.0, node.shape) if node.shape else build.ZERO
 
 
+def _transposed(df: Node | None, x: Node) -> tuple[tuple[str, Node, Node], ...]:
+    """The transpose rules that bring ``df`` to ``G : dX``, each ``(rule, before, after)``
+    with both sides as sums of pairings (:mod:`.transpose`); empty where index form reads
+    the gradient off instead."""
+    moved = transpose(df, x) if df is not None else None
+    if moved is None:
+        return ()
+    return tuple((t.name, inner(*t.before), build.add(*(inner(g, lin) for g, lin in t.after)))
+                 for t in moved[1])
+
+
 def _pairing(g: Node, dx: Node) -> Node:
     """``G : dX`` (a vector: ``g'*dx``; a scalar: ``g*dx``)."""
     if not dx.shape:
@@ -125,13 +135,12 @@ def _pairing(g: Node, dx: Node) -> Node:
     return build.unary(Op.SUM, build.hadamard(g, dx))
 
 
-def derive_steps(f: Node, x: Node, steps: list[CalculusStep], names: set[str],
-                 layout: str) -> list[Step]:
-    """The derivation of ``steps[-1].result`` from ``f`` by ``x``."""
+def derive_steps(record) -> list[Step]:
+    """The derivation of ``record.result`` from ``record.f``, read from the record."""
     out: list[Step] = []
-    current = f
-    for k, cstep in enumerate(steps):
-        out.extend(_one_order(current, x, cstep, set(names), k + 1, f, layout))
+    current = record.f
+    for k, cstep in enumerate(record.orders):
+        out.extend(_one_order(current, record, cstep, k + 1))
         current = cstep.result
     return out
 
@@ -143,15 +152,30 @@ def _symbol(order: int, f: Node, x: Node) -> str:
     return f"∂F/∂{name}" if order == 1 else f"∂^{order}F/∂{name}^{order}"
 
 
-def _one_order(g: Node, x: Node, cstep: CalculusStep, names: set[str], order: int,
-               f0: Node, layout: str) -> list[Step]:
-    """The steps from ``g`` (the function, or the derivative of one order less) to the next."""
+def _outside(g: Node, parts: set[int]) -> set[int]:
+    """The nodes of ``g`` reached without entering the ``parts``."""
+    seen, todo = set(), [g]
+    while todo:
+        n = todo.pop()
+        if id(n) in seen or id(n) in parts:
+            continue
+        seen.add(id(n))
+        todo.extend(n.args)
+    return seen
+
+
+def _one_order(g: Node, record, cstep: CalculusStep, order: int) -> list[Step]:
+    """The steps from ``g`` (the function, or the derivative of one order less) to the next,
+    from the recorded run of the differential rules (``cstep.linear``)."""
+    x, f0, run = record.x, record.f, cstep.linear
+    names = set(record.variable_names)
     abbrevs = _choose_abbreviations(g, cstep.result, x, names) if order == 1 else []
     to_var = {id(node): v for _, node, v in abbrevs}
+    to_diff = {id(run.of(node)): build.diff(v) for _, node, v in abbrevs}
     expanded: dict[int, Node] = {}
     for _, node, v in abbrevs:
         expanded[id(v)] = node
-        expanded[id(build.diff(v))] = differential(node, x) or _zero(node)
+        expanded[id(build.diff(v))] = run.of(node)
 
     def expand(n: Node) -> Node:
         return substitute(n, expanded)
@@ -164,29 +188,33 @@ def _one_order(g: Node, x: Node, cstep: CalculusStep, names: set[str], order: in
     g_abbrev = substitute(g, to_var)
     if order == 1:
         steps.append(Step("the function", gname, g_abbrev, "value", g, expand(g_abbrev)))
-    used: list[str] = []
-    variables = (x,) + tuple(v for _, _, v in abbrevs)
-    dg, details = _simplified(differential(g_abbrev, variables, used) or _zero(g))
+    top = _outside(g, set(to_var))
+    used = run.rules(lambda n: id(n) in top)
+    dg_abbrev = substitute(cstep.differential, {**to_diff, **to_var}) \
+        if cstep.differential is not None else _zero(g)
+    dg, details = _simplified(dg_abbrev)
     steps.append(Step(", ".join(used) or "the differential of a constant is zero", dname, dg,
                       "differential", g, expand(dg), details=details))
     if abbrevs:
         inner: dict[int, Node] = {}
         for name, node, v in abbrevs:
-            inner_used: list[str] = []
-            dm, det = _simplified(differential(node, x, inner_used) or _zero(node))
+            part = {id(n) for n in node.walk()}
+            inner_used = run.rules(lambda n: id(n) in part)
+            dm, det = _simplified(run.of(node))
             steps.append(Step(", ".join(inner_used), "d" + name, dm, "differential", node,
                               expand(dm), details=det))
             inner[id(build.diff(v))] = dm
         dsub, det = _simplified(substitute(dg, inner))
         steps.append(Step("substitute " + ", ".join("d" + n for n, _, _ in abbrevs), dname,
                           dsub, "differential", g, expand(dsub), details=det))
-    steps.extend(_read_off(g, x, cstep, to_var, expand, dname, order, f0, layout))
+    steps.extend(_read_off(g, record, cstep, to_var, expand, dname, order))
     return steps
 
 
-def _read_off(g: Node, x: Node, cstep: CalculusStep, to_var: dict, expand, dname: str,
-              order: int, f0: Node, layout: str) -> list[Step]:
+def _read_off(g: Node, record, cstep: CalculusStep, to_var: dict, expand, dname: str,
+              order: int) -> list[Step]:
     """From the differential to the derivative: move dX out, read the coefficient off."""
+    x, f0 = record.x, record.f
     result = cstep.result
     symbol = _symbol(order, f0, x)
     dx = build.diff(x)
@@ -197,19 +225,18 @@ def _read_off(g: Node, x: Node, cstep: CalculusStep, to_var: dict, expand, dname
                    "the trace)", 1: "move the differential out of the inner product"}
         paired = _pairing(shown, dx)
         steps.append(Step(rule.get(x.rank, "collect the terms in the differential"), dname,
-                          paired, "differential", g, expand(paired)))
+                          paired, "differential", g, expand(paired),
+                          details=_transposed(cstep.differential, x)))
         steps.append(Step(f"read off the gradient: {dname} = G : d{x.attrs[0]} gives G",
                           symbol, shown, "value", result, expand(shown)))
     else:
         rule = f"read off the derivative: the coefficients of d{x.attrs[0]}"
         if any(n.op is Op.EINSUM for n in result.walk()):
             rule += ", in index notation (Kronecker deltas for the identity)"
-        if order == 1 and layout == "numerator":
-            kron = kron_form(list(cstep.terms), cstep.out, g.shape, x.shape)
-            if kron is not None:
-                vec = build.mul(simplify(kron), build.unary(Op.VEC, dx))
-                steps.append(Step("vec of a product: vec(A*X*B) = kron(B', A)*vec(X)",
-                                  f"vec({dname})", vec, "vec", g, vec))
+        if order == 1 and record.kron is not None:
+            vec = build.mul(record.kron, build.unary(Op.VEC, dx))
+            steps.append(Step("vec of a product: vec(A*X*B) = kron(B', A)*vec(X)",
+                              f"vec({dname})", vec, "vec", g, vec))
         steps.append(Step(rule, symbol, shown, "value", result, expand(shown), note="index"))
     if shown is not result:
         steps.append(Step("expand the abbreviations", symbol, result, "value", result,

@@ -14,7 +14,8 @@ from typing import Callable
 from ..ir import Node, Op, build
 from ..ir.build import ONE, const
 
-__all__ = ["differential", "D_RULES", "RULE_NAMES", "emul", "elementwise_derivative"]
+__all__ = ["differential", "linearize", "Linearization", "D_RULES", "RULE_NAMES", "emul",
+           "elementwise_derivative"]
 
 Rule = Callable[[Node, Callable[[Node], Node | None]], Node | None]
 
@@ -268,13 +269,34 @@ RULE_NAMES: dict[Op, str] = {
 }
 
 
-def differential(f: Node, x: Node | tuple[Node, ...],
-                 used: list[str] | None = None) -> Node | None:
-    """``df`` in terms of ``dX`` (``Op.DIFF`` of ``x``), or None if ``f`` is free of ``x``.
+class Linearization:
+    """One run of the differential rules over ``f``: ``df``, the differential of every
+    subexpression met on the way (so a derivation can show ``dM`` of a part ``M`` without
+    differentiating again), and the nodes whose rule was applied, with their depth."""
 
-    ``x`` may be several variables (``df`` then has a differential for each); ``used``, when
-    given, collects the names of the rules applied, outermost first.
-    """
+    __slots__ = ("result", "memo", "applied")
+
+    def __init__(self, result: Node | None, memo: dict[int, Node | None],
+                 applied: list[tuple[int, Node]]):
+        self.result, self.memo, self.applied = result, memo, applied
+
+    def of(self, node: Node) -> Node | None:
+        """The differential of ``node``, a subexpression of ``f``."""
+        return self.memo.get(id(node))
+
+    def rules(self, keep: Callable[[Node], bool] = lambda node: True) -> list[str]:
+        """The names of the rules applied to the nodes ``keep`` accepts, outermost first."""
+        used: list[str] = []
+        for _, node in sorted(self.applied, key=lambda e: e[0]):
+            name = _rule_name(node) if node.op in RULE_NAMES and keep(node) else None
+            if name is not None and name not in used:
+                used.append(name)
+        return used
+
+
+def linearize(f: Node, x: Node | tuple[Node, ...]) -> Linearization:
+    """``df`` in terms of ``dX`` (``Op.DIFF`` of ``x``; several variables give a differential
+    for each), with the differentials of the subexpressions (:class:`Linearization`)."""
     targets = {id(v): build.diff(v) for v in (x if isinstance(x, tuple) else (x,))}
     memo: dict[int, Node | None] = {}
     applied: list[tuple[int, Node]] = []
@@ -298,13 +320,20 @@ def differential(f: Node, x: Node | tuple[Node, ...],
         memo[key] = result
         return result
 
-    result = d(f)
+    return Linearization(d(f), memo, applied)
+
+
+def differential(f: Node, x: Node | tuple[Node, ...],
+                 used: list[str] | None = None) -> Node | None:
+    """``df`` in terms of ``dX`` (``Op.DIFF`` of ``x``), or None if ``f`` is free of ``x``.
+
+    ``x`` may be several variables (``df`` then has a differential for each); ``used``, when
+    given, collects the names of the rules applied, outermost first.
+    """
+    run = linearize(f, x)
     if used is not None:
-        for _, node in sorted(applied, key=lambda e: e[0]):
-            name = _rule_name(node) if node.op in RULE_NAMES else None
-            if name is not None and name not in used:
-                used.append(name)
-    return result
+        used.extend(name for name in run.rules() if name not in used)
+    return run.result
 
 
 def _rule_name(node: Node) -> str:

@@ -5,7 +5,7 @@ differential ``dF`` (:mod:`.differential`) is linear in ``dX``; written in index
 ``dX`` replaced by Kronecker deltas it *is* the derivative tensor ``∂F[i…]/∂X[j…]``; the deltas
 are contracted away and the result is read back in matrix notation when it has one
 (:mod:`matdiff.tensor.to_matrix`), else kept as ``EINSUM`` nodes.  Order ``k`` repeats the step
-on its own result, so Hessians and beyond need no rules of their own.
+on its own result (:func:`.record.derive`), so Hessians and beyond need no rules of their own.
 
 Layout: the numerator layout (SPEC §2, ``S_out + k×S_in``) throughout; the last step may put
 the ``k×S_in`` axes first (denominator layout).  By a symmetric variable each step projects
@@ -19,20 +19,22 @@ from dataclasses import dataclass
 from ..ir import Node, build
 from ..rewriting import simplify
 from ..tensor import Indexer, Term, eliminate_deltas, lower, symmetrize, to_einsum, to_matrix
-from .differential import differential
+from .differential import Linearization, linearize
 
-__all__ = ["Step", "jacobian_step", "derivative_steps"]
+__all__ = ["Step", "jacobian_step"]
 
 
 @dataclass(frozen=True)
 class Step:
-    """One differentiation: ``result`` and the index form it came from."""
+    """One differentiation: ``result``, the index form it came from, and the run of the
+    differential rules (``linear``: ``dF`` and the differential of every part of ``F``)."""
 
     of: Node
     differential: Node | None
     terms: tuple[Term, ...]
     out: tuple
     result: Node
+    linear: Linearization
 
 
 def jacobian_step(f: Node, x: Node, *, n_out: int, denominator: bool = False,
@@ -43,7 +45,8 @@ def jacobian_step(f: Node, x: Node, *, n_out: int, denominator: bool = False,
     targets = tuple(None if d == 1 else ix.fresh() for d in x.shape)
     dx = build.diff(x)
     ix.seed, ix.targets = dx, targets
-    df = differential(f, x)
+    run = linearize(f, x)
+    df = run.result
     free = {i for i in f_idx + targets if i is not None}
     terms = [] if df is None else [eliminate_deltas(t, free) for t in lower(df, f_idx, ix)]
     kind = x.attrs[1] if len(x.attrs) > 1 else ""
@@ -58,18 +61,4 @@ def jacobian_step(f: Node, x: Node, *, n_out: int, denominator: bool = False,
     node = to_matrix(terms, out, shape)
     if node is None:
         node = to_einsum(terms, out, shape)
-    return Step(f, df, tuple(terms), out, simplify(node))
-
-
-def derivative_steps(f: Node, x: Node, order: int, *, layout: str = "numerator",
-                     symmetric_gradient: str = "projected") -> list[Step]:
-    """The steps of the ``order``-th derivative of ``f`` by ``x``."""
-    steps = []
-    current = f
-    for k in range(order):
-        step = jacobian_step(current, x, n_out=f.rank,
-                             denominator=(layout == "denominator" and k == order - 1),
-                             symmetric_gradient=symmetric_gradient)
-        steps.append(step)
-        current = step.result
-    return steps
+    return Step(f, df, tuple(terms), out, simplify(node), run)

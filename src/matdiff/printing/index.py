@@ -20,7 +20,7 @@ _FREE = "ijklmnuvwxyz"
 _SUMMED = "pqrstabcdefgh"
 
 
-def _letters(out: tuple, terms: list[Term]) -> dict:
+def _letters(out: tuple) -> dict:
     names: dict = {}
     free = iter(_FREE)
     for i in out:
@@ -91,23 +91,24 @@ def term_text(term: Term, names: dict, latex: bool = False) -> str:
     return f"{number(coef)} {body}"
 
 
-def index_notation(terms: list[Term], out: tuple, lhs: str, latex: bool = False) -> str:
+def index_notation(terms: list[Term], out: tuple, lhs: str | None,
+                   latex: bool = False) -> str:
     """``lhs = Σ terms`` with the free indices of ``out``; ``lhs`` may use ``{0}``, ``{1}`` …
 
-    for the names of the free indices in order.
+    for the names of the free indices in order.  Without ``lhs``, the right side alone.
     """
-    names = _letters(out, terms)
-    free = [names[i] for i in out if i is not None]
-    left = lhs.format(*free) if free else lhs.format(*([""] * 8))
-    if not terms:
-        return f"{left} = 0"
-    text = ""
+    names = _letters(out)
+    text = "" if terms else "0"
     for k, t in enumerate(terms):
         piece = term_text(t, names, latex)
         if k and piece.startswith("-"):
             text += " - " + piece[1:]
         else:
             text += (" + " if k else "") + piece
+    if lhs is None:
+        return text
+    free = [names[i] for i in out if i is not None]
+    left = lhs.format(*free) if free else lhs.format(*([""] * 8))
     return f"{left} = {text}"
 
 

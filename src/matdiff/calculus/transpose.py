@@ -1,0 +1,161 @@
+"""The gradient of a scalar by transposing its differential: ``df = G : dX`` read off.
+
+A differential is linear in ``dX``.  Written as a pairing ``1 : L(dX)``, it is brought to
+``G : dX`` by moving one linear op at a time from the right of the pairing to the left, each
+by its transpose rule (the adjoint, as in JAX's autodidax ``transpose_rules``):
+``G : A*L = A'*G : L``, ``g tr(L) = g*I : L``, ``G : (A .* L) = (G .* A) : L`` …  A sum
+splits the pairing into one pairing a term, so the work is a walk down the differential from
+its root, once per path to ``dX``.
+
+:data:`TRANSPOSE_RULES` has one rule per linear op, the closed set that index-form lowering
+also knows (:mod:`matdiff.tensor.index_form`) except ``vec``, ``kron`` and index-form tensors,
+which stay with index form.  :func:`transpose` returns the gradient before simplification and
+every application as a :class:`Transposed` record (rule name, the pairing before and after),
+which the derivation keeps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ..ir import Node, Op, build
+
+__all__ = ["TRANSPOSE_RULES", "TRANSPOSE_NAMES", "Transposed", "transpose", "inner"]
+
+Rule = Callable[[Node, Node, int], Node]
+"""``rule(node, G, i)``: the cotangent of ``node.args[i]`` when ``node``'s is ``G``."""
+
+
+@dataclass(frozen=True)
+class Transposed:
+    """One application: ``G : L`` became ``Σ G_i : L_i`` by the rule ``name``."""
+
+    name: str
+    before: tuple[Node, Node]
+    after: tuple[tuple[Node, Node], ...]
+
+
+def inner(g: Node, a: Node) -> Node:
+    """``G : A`` as a scalar node: ``g*a`` for scalars, ``g'*a`` for vectors, ``tr(G'*A)``
+    for matrices."""
+    if g.is_scalar or a.is_scalar:
+        return build.mul(g, a)
+    if g.rank == 1:
+        return build.matmul(build.transpose(g), a)
+    return build.unary(Op.TRACE, build.matmul(build.transpose(g), a))
+
+
+def _sum_to(g: Node, arg: Node) -> Node:
+    """A cotangent of a broadcast scalar: the sum of the broadcast one."""
+    return g if arg.shape == g.shape else build.unary(Op.SUM, g)
+
+
+def _add(node, g, i):
+    return _sum_to(g, node.args[i])
+
+
+def _neg(node, g, i):
+    return build.neg(g)
+
+
+def _scale(node, g, i):
+    s, a = node.args
+    return build.mul(s, g) if i == 1 else inner(g, a)
+
+
+def _matmul(node, g, i):
+    a, b = node.args
+    if i == 1:
+        return build.mul(build.transpose(a), g)
+    return build.mul(g, build.transpose(b))
+
+
+def _ones(node: Node) -> bool:
+    return node.op is Op.FILL and node.attrs[0] == 1.0
+
+
+def _hadamard(node, g, i):
+    """``G : A.*L = (A.*G) : L``; a cotangent of ones (from ``sum``) gives ``A`` itself, as
+    ``sum(A .* L) = A : L`` is written by hand."""
+    other = node.args[1 - i]
+    if _ones(g):
+        return other
+    if g.op is Op.SCALE and _ones(g.args[1]):
+        return build.scale(g.args[0], other)
+    return build.hadamard(g, other)
+
+
+def _div(node, g, i):
+    return _sum_to(build.div(g, node.args[1]), node.args[0])
+
+
+def _transpose(node, g, i):
+    return build.transpose(g)
+
+
+def _trace(node, g, i):
+    return build.scale(g, build.eye(node.args[0].shape[0]))
+
+
+def _sum(node, g, i):
+    return build.scale(g, build.fill(1.0, node.args[0].shape))
+
+
+def _diagm(node, g, i):
+    return build.unary(Op.DIAGV, g)
+
+
+def _diagv(node, g, i):
+    return build.unary(Op.DIAGM, g)
+
+
+TRANSPOSE_RULES: dict[Op, Rule] = {
+    Op.ADD: _add, Op.NEG: _neg, Op.SCALE: _scale, Op.MATMUL: _matmul,
+    Op.HADAMARD: _hadamard, Op.DIV: _div, Op.TRANSPOSE: _transpose, Op.TRACE: _trace,
+    Op.SUM: _sum, Op.DIAGM: _diagm, Op.DIAGV: _diagv,
+}
+
+TRANSPOSE_NAMES: dict[Op, str] = {
+    Op.ADD: "G : (L1 + L2) = G : L1 + G : L2",
+    Op.NEG: "G : -L = -G : L",
+    Op.SCALE: "G : s*L = s*G : L",
+    Op.MATMUL: "G : A*L*B = A'*G*B' : L",
+    Op.HADAMARD: "G : A.*L = (A.*G) : L",
+    Op.DIV: "G : L/s = G/s : L",
+    Op.TRANSPOSE: "G : L' = G' : L",
+    Op.TRACE: "g tr(L) = g*I : L",
+    Op.SUM: "g sum(L) = g*ones : L",
+    Op.DIAGM: "G : diag(l) = diag(G) : l",
+    Op.DIAGV: "g : diag(L) = diag(g) : L",
+}
+
+
+def transpose(differential: Node, x: Node) -> tuple[Node, list[Transposed]] | None:
+    """``G`` with ``differential = G : dX`` (unsimplified), and the applications in order;
+    None where the differential has an op without a transpose rule (index form takes it)."""
+    dx = build.diff(x)
+    depends: dict[int, bool] = {}
+
+    def has_dx(node: Node) -> bool:
+        key = id(node)
+        if key not in depends:
+            depends[key] = node is dx or any(has_dx(a) for a in node.args)
+        return depends[key]
+
+    if any(n.op not in TRANSPOSE_RULES for n in differential.walk()
+           if has_dx(n) and n is not dx):
+        return None
+    pending = [(build.ONE, differential)]
+    done: list[Node] = []
+    applied: list[Transposed] = []
+    while pending:
+        g, lin = pending.pop(0)
+        if lin is dx:
+            done.append(g)
+            continue
+        rule = TRANSPOSE_RULES[lin.op]
+        after = tuple((rule(lin, g, i), a) for i, a in enumerate(lin.args) if has_dx(a))
+        applied.append(Transposed(TRANSPOSE_NAMES[lin.op], (g, lin), after))
+        pending[:0] = after
+    return build.add(*done), applied
