@@ -23,8 +23,6 @@ from .parsing import parse as _parse
 from .printing.index import index_notation
 from .printing.latex import latex_name, to_latex
 from .printing.text import in_language, to_text
-from .rewriting import simplify
-from .tensor import kron_form
 from .shapes import Typed
 
 __all__ = ["Expression", "Derivative", "parse", "derivative", "check", "MAX_ORDER"]

@@ -7,9 +7,9 @@ prints one JSON object instead (the web API's fields).  Exit status: 0 on succes
 user error (bad expression, shapes, arguments; a short message with caret lines on stderr and
 no traceback), 1 on an internal error.  Colour only on a terminal and never with NO_COLOR.
 
-Only the public API is used (and the JSON form of :mod:`matdiff.web.results`, which is shared
-with the web API).  The web stack (Starlette, uvicorn) is imported by ``serve`` alone, so a
-derivative answers without paying for it.
+Only the public API is used, and the formatting it shares with the web API
+(:mod:`matdiff.presentation`).  The web app is imported by ``serve`` alone, to start it, so
+a derivative answers without paying for the web stack (Starlette, uvicorn).
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ import textwrap
 
 import matdiff as md
 
-from .web.results import derivative_json, dims_from_text, kind_typo, error_json, verification_json
+from .presentation import (KINDS, derivative_json, dims_from_text, error_json, kind_typo,
+                           verification_json)
 
 __all__ = ["main"]
 
@@ -46,9 +47,6 @@ length n, but a word that abbreviates or misspells a kind (S=sym) is an error: w
 x=sym, (a trailing comma) for a vector of that length.  Without --wrt the variable
 of a LaTeX prefix (\nabla_W) is used, or the only variable there is.
 """
-
-_KINDS = ("scalar", "vector", "matrix", "symmetric", "spd")
-
 
 class _Style:
     """ANSI styling for one stream, or none when it is not a terminal or NO_COLOR is set."""
@@ -175,8 +173,8 @@ def _parse_vars(items: list[str]) -> dict | None:
         name, spec = name.strip(), spec.strip()
         if not sep or not name or not spec:
             raise md.ArgumentError(
-                f"--var {item}: write NAME=m,n (dimensions) or NAME=KIND ({', '.join(_KINDS)})")
-        if spec in _KINDS:
+                f"--var {item}: write NAME=m,n (dimensions) or NAME=KIND ({', '.join(KINDS)})")
+        if spec in KINDS:
             out[name] = spec
             continue
         dims = spec.split(",")
@@ -185,7 +183,7 @@ def _parse_vars(items: list[str]) -> dict | None:
         elif len(dims) == 1 and kind_typo(spec):
             raise md.ArgumentError(
                 f"--var {item}: {spec!r} is not a kind: did you mean {name}={kind_typo(spec)}? "
-                f"(the kinds: {', '.join(_KINDS)}; for a vector of length {spec}, write "
+                f"(the kinds: {', '.join(KINDS)}; for a vector of length {spec}, write "
                 f"{name}={spec},)")
         out[name] = dims_from_text(dims)
     return out or None

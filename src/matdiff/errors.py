@@ -69,9 +69,21 @@ class MatdiffError(ValueError):
 
 
 class ParseError(MatdiffError):
-    """The input is not a sentence of the expression language (ASCII or LaTeX)."""
+    """The input is not a sentence of the expression language (ASCII or LaTeX).
+
+    ``implicit_product`` is set where the ASCII parser found two operands side by side with
+    no operator between them (``2x``, ``D W``): the text may be LaTeX without a backslash, and
+    the parser's entry point tries that grammar next."""
 
     kind = "parse"
+
+    def __init__(self, message: str, text: str | None = None, marks: tuple[Span, ...] = (),
+                 implicit_product: bool = False):
+        self.implicit_product = implicit_product
+        super().__init__(message, text, marks)
+
+    def with_text(self, text: str) -> ParseError:
+        return ParseError(self.message, text, self.marks, self.implicit_product)
 
 
 class ShapeError(MatdiffError):

@@ -75,7 +75,7 @@ def test_the_forced_reading_differentiates_correctly():
 
 
 def test_reading_is_in_the_json_of_the_command_line_and_the_api():
-    from matdiff.web.results import derivative_json
+    from matdiff.presentation import derivative_json
 
     body = derivative_json(md.derivative("a'*X*b", wrt="X"))
     subjects = [c["subject"] for c in body["reading"]]

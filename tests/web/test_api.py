@@ -156,20 +156,23 @@ def test_oversized_body_is_refused(client):
     assert_error(r, 413, "limit")
 
 
-@pytest.mark.parametrize("expr", [
-    "(" * 500 + "x" + ")" * 500,
-    "+".join(["x"] * 2000),
-    "sum(" * 200 + "x" + ")" * 200,
+@pytest.mark.parametrize("expr, position", [
+    ("(" * 500 + "x" + ")" * 500, 200),  # the caret under the 201st opening parenthesis
+    ("sum(" * 200 + "x" + ")" * 200, 800),  # under the innermost argument
 ])
-def test_pathological_inputs_are_answered(client, expr):
-    r = derive(client, expr=expr, wrt="x")
-    if r.status_code == 200:
-        body = r.json()
-        assert body["wrt"] == "x" and isinstance(body["shape"], list)
-    else:
-        assert_error(r, 400, r.json()["error"]["kind"])
-        assert r.json()["error"]["kind"] in {"limit", "timeout", "parse", "unsupported"}
+def test_too_deeply_nested_input_is_refused_with_its_place(client, expr, position):
+    error = assert_error(derive(client, expr=expr, wrt="x"), 400, "parse")
+    assert error["message"] == "the expression is nested too deeply (more than 200 levels)"
+    assert error["position"] == position
     assert derive(client, expr="tr(A*B)", wrt="A").status_code == 200
+
+
+def test_long_flat_sum_is_answered(client):
+    r = derive(client, expr="+".join(["x"] * 2000), wrt="x")
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["text"] == "2000*eye" and body["wrt"] == "x"
+    assert len(body["shape"]) == 2 and body["shape"][0] == body["shape"][1]
 
 
 def test_overrunning_derivation_times_out_and_server_goes_on(client):

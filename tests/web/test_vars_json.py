@@ -3,7 +3,8 @@
 import pytest
 
 import matdiff as md
-from matdiff.web.results import kind_typo, vars_from_json
+from matdiff.presentation import kind_typo
+from matdiff.web.results import vars_from_json
 
 
 def test_kinds_and_dimension_lists():

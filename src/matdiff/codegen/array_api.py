@@ -3,7 +3,10 @@
 The generated function takes the variables as keyword arrays, reads the symbolic sizes off
 their shapes, and computes the expression with the namespace ``xp`` of its inputs (array API
 standard via ``array_api_compat``), so one function serves NumPy, JAX, PyTorch, CuPy and
-Dask; index-form tensors become ``xp.einsum``.  Subexpressions used more than once are
+Dask; index-form tensors become ``xp.einsum``; an element-wise function is the array API
+function its vocabulary row names (``xp.asin``) unless :data:`_OWN_FUNCS` evaluates it, and
+operands are parenthesised by the Python column of the one precedence table
+(:data:`matdiff.ir.vocabulary.PRECEDENCE`).  Subexpressions used more than once are
 computed once into a local.  Only names validated by the grammar reach the source, and they
 are renamed where they would clash with Python keywords or the function's own locals.
 """
@@ -14,16 +17,21 @@ import keyword
 from dataclasses import dataclass
 
 from ..ir import Node, Op, Prod
+from ..ir.vocabulary import ATOM, FUNCTIONS, PRODUCT, SUM, UNARY, binding
 
 __all__ = ["generate", "Generated"]
 
-_FUNCS = {
-    "exp": "xp.exp({})", "log": "xp.log({})", "sin": "xp.sin({})", "cos": "xp.cos({})",
-    "tan": "xp.tan({})", "arcsin": "xp.asin({})", "arccos": "xp.acos({})",
-    "arctan": "xp.atan({})", "tanh": "xp.tanh({})", "sqrt": "xp.sqrt({})",
-    "abs": "xp.abs({})", "sign": "xp.sign({})", "sigmoid": "(1 / (1 + xp.exp(-{})))",
+_OWN_FUNCS = {
+    "sigmoid": "(1 / (1 + xp.exp(-{})))",
     "relu": "xp.where({0} > 0, {0}, 0 * {0})",
 }
+"""The element-wise functions the array API has no function for, as Python templates."""
+
+
+def _template(name: str) -> str:
+    """The Python template of element-wise function ``name`` (``{}`` its argument)."""
+    return _OWN_FUNCS.get(name) or f"xp.{FUNCTIONS[name].xp}({{}})"
+
 
 _HELPERS = {
     Op.LOGSUMEXP: '''def _logsumexp(xp, a):
@@ -177,7 +185,7 @@ class _Writer:
             return text
         if node.op is Op.CONST and node.attrs[0] < 0:
             return f"({text})"
-        return f"({text})" if _PY_LEVEL.get(node.op, _CALL) < need else text
+        return f"({text})" if binding(node.op).python < need else text
 
     def e_var(self, node):
         return self.params[node.attrs[0]]
@@ -202,19 +210,19 @@ class _Writer:
         return f"xp.reshape(xp.eye({self.dim(n)}, dtype=dtype), {self.shape((n, p, q))})"
 
     def e_add(self, node, *args):
-        text = self.operand(args[0], _SUM)
+        text = self.operand(args[0], SUM)
         for a in args[1:]:
             if a.op is Op.NEG and id(a) not in self.locals and self.uses.get(id(a), 0) < 2:
-                text += " - " + self.operand(a.args[0], _PRODUCT + 1)
+                text += " - " + self.operand(a.args[0], PRODUCT + 1)
             else:
-                text += " + " + self.operand(a, _SUM)
+                text += " + " + self.operand(a, SUM)
         return text
 
     def e_neg(self, node, a):
-        return f"-{self.operand(a, _UNARY)}"
+        return f"-{self.operand(a, UNARY)}"
 
     def _binary(self, a, b, symbol):
-        return f"{self.operand(a, _PRODUCT)} {symbol} {self.operand(b, _PRODUCT + 1)}"
+        return f"{self.operand(a, PRODUCT)} {symbol} {self.operand(b, PRODUCT + 1)}"
 
     def e_scale(self, node, s, a):
         return self._binary(s, a, "*")
@@ -226,16 +234,16 @@ class _Writer:
         return self._binary(a, b, "/")
 
     def e_pow(self, node, a, p):
-        return f"{self.operand(a, _CALL)} ** {self.operand(p, _UNARY)}"
+        return f"{self.operand(a, ATOM)} ** {self.operand(p, UNARY)}"
 
     def e_matmul(self, node, a, b):
-        left = self.operand(a, _PRODUCT)
+        left = self.operand(a, PRODUCT)
         natural = {(2, 2): 2, (2, 1): 1, (1, 2): 2, (1, 1): 1}[(a.rank, b.rank)]
         if a.rank == 1:
             left = f"xp.reshape({self.expr(a)}, ({self.dim(a.shape[0])}, 1))"
         elif a.op is Op.TRANSPOSE and a.args[0].rank == 1:
-            left, natural = self.operand(a.args[0], _PRODUCT), b.rank - 1
-        text = f"{left} @ {self.operand(b, _PRODUCT + 1)}"
+            left, natural = self.operand(a.args[0], PRODUCT), b.rank - 1
+        text = f"{left} @ {self.operand(b, PRODUCT + 1)}"
         if natural != node.rank:
             text = f"xp.reshape({text}, {self.shape(node.shape)})"
         return text
@@ -245,16 +253,16 @@ class _Writer:
 
     def e_transpose(self, node, a):
         if a.rank == 0:
-            return self.operand(a, _CALL)
+            return self.operand(a, ATOM)
         if a.rank == 1 or node.rank < 2:
             return f"xp.reshape({self.expr(a)}, {self.shape(node.shape)})"
-        return f"{self.operand(a, _CALL)}.T"
+        return f"{self.operand(a, ATOM)}.T"
 
     def e_trace(self, node, a):
-        return self.operand(a, _CALL) if a.is_scalar else f"xp.linalg.trace({self.expr(a)})"
+        return self.operand(a, ATOM) if a.is_scalar else f"xp.linalg.trace({self.expr(a)})"
 
     def e_det(self, node, a):
-        return self.operand(a, _CALL) if a.is_scalar else f"xp.linalg.det({self.expr(a)})"
+        return self.operand(a, ATOM) if a.is_scalar else f"xp.linalg.det({self.expr(a)})"
 
     def e_logdet(self, node, a):
         if a.is_scalar:
@@ -266,31 +274,31 @@ class _Writer:
 
     def e_diagm(self, node, v):
         self.needs_dtype = True
-        return f"{self.operand(v, _CALL)}[:, None] * xp.eye({self.dim(v.shape[0])}, dtype=dtype)"
+        return f"{self.operand(v, ATOM)}[:, None] * xp.eye({self.dim(v.shape[0])}, dtype=dtype)"
 
     def e_diagv(self, node, a):
         return f"xp.linalg.diagonal({self.expr(a)})"
 
     def e_vec(self, node, a):
         if a.rank == 1:
-            return self.operand(a, _CALL)
-        return f"xp.reshape({self.operand(a, _CALL)}.T, {self.shape(node.shape)})"
+            return self.operand(a, ATOM)
+        return f"xp.reshape({self.operand(a, ATOM)}.T, {self.shape(node.shape)})"
 
     def e_sum(self, node, a):
         return f"xp.sum({self.expr(a)})"
 
     def e_kron(self, node, a, b):
         if a.rank == 1 and b.rank == 1:
-            outer = f"{self.operand(a, _CALL)}[:, None] * {self.operand(b, _CALL)}[None, :]"
+            outer = f"{self.operand(a, ATOM)}[:, None] * {self.operand(b, ATOM)}[None, :]"
         elif a.rank == 1:
-            outer = (f"{self.operand(a, _CALL)}[:, None, None]"
-                     f" * {self.operand(b, _CALL)}[None, :, :]")
+            outer = (f"{self.operand(a, ATOM)}[:, None, None]"
+                     f" * {self.operand(b, ATOM)}[None, :, :]")
         elif b.rank == 1:
-            outer = (f"{self.operand(a, _CALL)}[:, None, :]"
-                     f" * {self.operand(b, _CALL)}[None, :, None]")
+            outer = (f"{self.operand(a, ATOM)}[:, None, :]"
+                     f" * {self.operand(b, ATOM)}[None, :, None]")
         else:
-            outer = (f"{self.operand(a, _CALL)}[:, None, :, None]"
-                     f" * {self.operand(b, _CALL)}[None, :, None, :]")
+            outer = (f"{self.operand(a, ATOM)}[:, None, :, None]"
+                     f" * {self.operand(b, ATOM)}[None, :, None, :]")
         return f"xp.reshape({outer}, {self.shape(node.shape)})"
 
     def e_norm2(self, node, a):
@@ -305,12 +313,12 @@ class _Writer:
         if not any(n.op is Op.VAR for n in a.walk()):
             self.needs_dtype = True
             arg = f"xp.asarray({self.expr(a)}, dtype=dtype)"
-            return _FUNCS[name].format(arg)
+            return _template(name).format(arg)
         if name == "relu":
-            return _FUNCS[name].format(self.named(a))
+            return _template(name).format(self.named(a))
         if name == "sigmoid":
-            return _FUNCS[name].format(self.operand(a, _UNARY))
-        return _FUNCS[name].format(self.expr(a))
+            return _template(name).format(self.operand(a, UNARY))
+        return _template(name).format(self.expr(a))
 
     def named(self, node: Node) -> str:
         """``node`` computed into a local (or its name), to be used more than once."""
@@ -347,9 +355,4 @@ class _Writer:
         return text
 
 
-_SUM, _PRODUCT, _UNARY, _POWER, _CALL = range(1, 6)
 _MAX_PARENS = 40  # deeper expressions are split into locals (Python nests 200 at most)
-_PY_LEVEL = {
-    Op.ADD: _SUM, Op.SCALE: _PRODUCT, Op.HADAMARD: _PRODUCT, Op.DIV: _PRODUCT,
-    Op.MATMUL: _PRODUCT, Op.NEG: _UNARY, Op.POW: _POWER, Op.DIAGM: _PRODUCT,
-}

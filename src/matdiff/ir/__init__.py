@@ -1,9 +1,11 @@
-"""The intermediate representation: interned nodes, symbolic dimensions, shape rules."""
+"""The intermediate representation: interned nodes, symbolic dimensions, shape rules, and the
+vocabulary of the languages (:mod:`.vocabulary`)."""
 
 from .build import *  # noqa: F401,F403
 from .build import __all__ as _build_all
 from .dims import Dim, Prod, Shape, dim_mul, shape_str
-from .nodes import ELEMENTWISE_FUNCS, LEAVES, Node, Op, make
+from .nodes import Node, make
+from .ops import LEAVES, Op
 
-__all__ = ["Dim", "Prod", "Shape", "dim_mul", "shape_str", "ELEMENTWISE_FUNCS", "LEAVES",
-           "Node", "Op", "make", *_build_all]
+__all__ = ["Dim", "Prod", "Shape", "dim_mul", "shape_str", "LEAVES", "Node", "Op", "make",
+           *_build_all]

@@ -1,7 +1,7 @@
 """Checked constructors: the only way non-leaf nodes come into being.
 
-:func:`construct` computes a node's shape with its rule from :mod:`.shape_rules` under a
-unifier that demands exact equality, and interns the node.  The small builders below
+:func:`~.nodes.construct` computes a node's shape with its rule from :mod:`.shape_rules`
+under a unifier that demands exact equality, and interns the node.  The small builders below
 (``add``, ``mul``, ``transpose`` …) are what the parser, the calculus and the rewriter call.
 They check and never simplify, with one exception that is about meaning, not form: ``mul``
 chooses between a scalar scale and a matrix product by the operands' shapes.
@@ -9,59 +9,15 @@ chooses between a scalar scale and a matrix product by the operands' shapes.
 
 from __future__ import annotations
 
-from ..errors import ShapeError
-from .dims import Dim, Shape, dim_mul, shape_str
-from .nodes import LEAVES, Node, Op, make
-from .shape_rules import SHAPE_RULES
+from .dims import Dim, Shape, dim_mul
+from .nodes import Node, construct, make
+from .ops import Op
 
 __all__ = [
     "construct", "var", "diff", "const", "eye", "fill", "fuse", "add", "neg", "sub", "mul",
     "scale", "matmul", "hadamard", "div", "power", "matpow", "transpose", "unary", "func",
     "einsum", "ZERO", "ONE", "negate_leading_number",
 ]
-
-
-class _Mismatch(Exception):
-    """A shape rule rejected the operands (turned into :class:`ShapeError` by construct)."""
-
-    def __init__(self, reason: str, i: int, j: int):
-        super().__init__(reason)
-        self.reason, self.i, self.j = reason, i, j
-
-
-class _Exact:
-    """The unifier of constructed nodes: dimensions must already be equal (stateless, one
-    instance for every construction)."""
-
-    def dim(self, a: Dim, b: Dim, i: int, j: int, reason: str) -> Dim:
-        if a != b:
-            raise _Mismatch(reason.replace("{a}", str(a)).replace("{b}", str(b)), i, j)
-        return a
-
-    def prod(self, *dims: Dim) -> Dim:
-        return dim_mul(*dims)
-
-    def fail(self, reason: str, i: int, j: int = -1) -> None:
-        raise _Mismatch(reason, i, j)
-
-
-_EXACT = _Exact()
-
-
-def construct(op: Op, args: tuple[Node, ...], attrs: tuple = (), span=None,
-              leaf_shape: Shape | None = None) -> Node:
-    """The interned node ``op(args; attrs)``, its shape computed and checked."""
-    if op in LEAVES:
-        return make(op, args, attrs, leaf_shape if leaf_shape is not None else (), span)
-    shapes = [a.shape for a in args]
-    try:
-        shape = SHAPE_RULES[op](shapes, attrs, _EXACT)
-    except _Mismatch as e:
-        def name(k: int) -> str:
-            return f"an operand ({shape_str(shapes[k])})" if 0 <= k < len(shapes) else "it"
-        text = e.reason.replace("{L}", name(e.i)).replace("{R}", name(e.j))
-        raise ShapeError(f"{op.value}: {text}") from None
-    return make(op, tuple(args), tuple(attrs), shape, span)
 
 
 def var(name: str, shape: Shape, kind: str = "", span=None) -> Node:

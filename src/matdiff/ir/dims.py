@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Dim", "Shape", "Prod", "dim_mul", "dim_str", "shape_str", "dim_names"]
+__all__ = ["Dim", "Shape", "Prod", "dim_mul", "dim_str", "shape_str"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,15 +44,6 @@ def dim_mul(*dims: Dim) -> Dim:
     if coef == 1 and len(names) == 1:
         return names[0]
     return Prod(coef, tuple(sorted(names)))
-
-
-def dim_names(d: Dim) -> tuple[str, ...]:
-    """The symbolic names a dimension is made of."""
-    if isinstance(d, str):
-        return (d,)
-    if isinstance(d, Prod):
-        return d.names
-    return ()
 
 
 def dim_str(d: Dim) -> str:

@@ -1,4 +1,4 @@
-"""The one node type of matdiff's IR: immutable, interned, shaped.
+"""The one node type of matdiff's IR: immutable, interned, shaped, and its checked constructor.
 
 Every expression — parsed input, differential, derivative, simplified result — is a DAG of
 :class:`Node`.  Nodes are built only through :func:`make`, which interns them: two nodes with
@@ -7,63 +7,22 @@ object, so structural equality is identity and memoising by ``id`` is free.  The
 the node stands in the input text) rides along but is not part of the identity; the first
 construction of a node keeps its span.
 
-Invariants: ``make`` never simplifies (``A*I`` stays ``A*I``); shapes are computed and checked
-by :mod:`matdiff.ir.build`, which is the only module expected to call ``make`` for non-leaves.
+Invariants: ``make`` never simplifies (``A*I`` stays ``A*I``); :func:`construct` computes and
+checks the shape of a non-leaf with its rule (:mod:`.shape_rules`) and is the only caller of
+``make`` for non-leaves (the builders of :mod:`.build` and :meth:`Node.rebuild` go through
+it).  Imports inside ``ir`` point one way: dims ← ops ← shape_rules ← nodes ← build.
 """
 
 from __future__ import annotations
 
-from enum import Enum
 from typing import Any
 
-from .dims import Shape
+from ..errors import ShapeError
+from .dims import Dim, Shape, dim_mul, shape_str
+from .ops import LEAVES, Op
+from .shape_rules import SHAPE_RULES
 
-__all__ = ["Op", "Node", "make", "LEAVES", "ELEMENTWISE_FUNCS", "leading_number"]
-
-
-class Op(Enum):
-    """The closed set of operations."""
-
-    VAR = "var"  # attrs: (name, kind); kind in "", "symmetric", "spd"
-    DIFF = "diff"  # args: (var,); the differential dX of a variable
-    CONST = "const"  # attrs: (value,); a scalar number
-    EYE = "eye"  # identity matrix, shape (n, n)
-    FILL = "fill"  # attrs: (value,); constant-filled array of the node's shape
-    FUSE = "fuse"  # 0/1 tensor of shape (p*q, p, q): F[i*q + j, i, j] = 1 (vec, kron)
-    ADD = "add"  # n-ary sum; scalars broadcast
-    NEG = "neg"
-    SCALE = "scale"  # (scalar, any)
-    MATMUL = "matmul"  # matrix product; vectors are columns
-    HADAMARD = "hadamard"  # element-wise product
-    DIV = "div"  # element-wise quotient; scalars broadcast
-    POW = "pow"  # element-wise power (base, exponent)
-    MATPOW = "matpow"  # attrs: (k,); integer matrix power
-    TRANSPOSE = "transpose"
-    TRACE = "trace"
-    DET = "det"
-    LOGDET = "logdet"
-    INV = "inv"
-    DIAGM = "diagm"  # vector -> diagonal matrix
-    DIAGV = "diagv"  # matrix -> vector of its diagonal
-    VEC = "vec"  # columns stacked
-    SUM = "sum"  # sum of all entries
-    KRON = "kron"
-    NORM2 = "norm2"  # Euclidean / Frobenius norm
-    NORM1 = "norm1"  # sum of absolute values
-    FUNC = "func"  # attrs: (name,); element-wise function
-    LOGSUMEXP = "logsumexp"
-    SOFTMAX = "softmax"
-    EINSUM = "einsum"  # attrs: (input specs, output spec); '_' marks a size-1 axis
-
-    __hash__ = object.__hash__  # members are singletons: identity hashing, at C speed
-
-
-LEAVES = frozenset({Op.VAR, Op.DIFF, Op.CONST, Op.EYE, Op.FILL, Op.FUSE})
-
-ELEMENTWISE_FUNCS = (
-    "exp", "log", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "tanh",
-    "sqrt", "abs", "sign", "sigmoid", "relu",
-)
+__all__ = ["Node", "make", "construct", "leading_number"]
 
 _INTERNED: dict[tuple, Node] = {}
 
@@ -105,8 +64,6 @@ class Node:
                     break
             else:
                 return self
-        from .build import construct  # build depends on nodes; this is its inverse hook
-
         return construct(self.op, args, self.attrs, leaf_shape=self.shape)
 
     def walk(self):
@@ -143,6 +100,60 @@ def make(op: Op, args: tuple[Node, ...], attrs: tuple, shape: Shape,
     node = _INTERNED.get(key)
     if node is None:
         node = _INTERNED[key] = Node(op, tuple(args), attrs, shape, span)
+    return node
+
+
+class _Mismatch(Exception):
+    """A shape rule rejected the operands (turned into :class:`ShapeError` by construct)."""
+
+    def __init__(self, reason: str, i: int, j: int):
+        super().__init__(reason)
+        self.reason, self.i, self.j = reason, i, j
+
+
+class _Exact:
+    """The unifier of constructed nodes: dimensions must already be equal (stateless, one
+    instance for every construction)."""
+
+    def dim(self, a: Dim, b: Dim, i: int, j: int, reason: str) -> Dim:
+        if a != b:
+            raise _Mismatch(reason.replace("{a}", str(a)).replace("{b}", str(b)), i, j)
+        return a
+
+    def prod(self, *dims: Dim) -> Dim:
+        return dim_mul(*dims)
+
+    def fail(self, reason: str, i: int, j: int = -1) -> None:
+        raise _Mismatch(reason, i, j)
+
+
+_EXACT = _Exact()
+
+
+_CONSTRUCTED: dict[tuple, Node] = {}
+"""Non-leaves by op, argument identities and attributes: a shape is a function of those, so a
+node built before is found without running its shape rule again."""
+
+
+def construct(op: Op, args: tuple[Node, ...], attrs: tuple = (), span=None,
+              leaf_shape: Shape | None = None) -> Node:
+    """The interned node ``op(args; attrs)``, its shape computed and checked."""
+    if op in LEAVES:
+        return make(op, args, attrs, leaf_shape if leaf_shape is not None else (), span)
+    args, attrs = tuple(args), tuple(attrs)
+    key = (op, tuple(map(id, args)), attrs)
+    node = _CONSTRUCTED.get(key)
+    if node is not None:
+        return node
+    shapes = [a.shape for a in args]
+    try:
+        shape = SHAPE_RULES[op](shapes, attrs, _EXACT)
+    except _Mismatch as e:
+        def name(k: int) -> str:
+            return f"an operand ({shape_str(shapes[k])})" if 0 <= k < len(shapes) else "it"
+        text = e.reason.replace("{L}", name(e.i)).replace("{R}", name(e.j))
+        raise ShapeError(f"{op.value}: {text}") from None
+    node = _CONSTRUCTED[key] = make(op, args, attrs, shape, span)
     return node
 
 

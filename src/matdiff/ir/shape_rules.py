@@ -6,7 +6,7 @@ says dimension ``a`` (of argument ``i``) must equal ``b`` (of argument ``j``);
 ``u.fail(reason, i, j)`` rejects the combination outright.  Reasons are templates where
 ``{L}``/``{R}`` name the operands (``D (3×4)``) and ``{a}``/``{b}`` the two dimensions.
 
-IR construction passes a unifier that demands exact equality (:mod:`matdiff.ir.build`);
+IR construction passes a unifier that demands exact equality (:mod:`matdiff.ir.nodes`);
 inference over parsed input passes one that binds unknown dimensions
 (:mod:`matdiff.shapes.infer`), so the rules exist once.
 """
@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Callable, Protocol
 
 from .dims import Dim, Shape
-from .nodes import LEAVES, Op
+from .ops import LEAVES, Op
 
 __all__ = ["Unifier", "SHAPE_RULES", "matrix_view"]
 

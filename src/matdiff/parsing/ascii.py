@@ -4,7 +4,8 @@ Lark parses with LALR and keeps positions; the transformer turns each rule into 
 :class:`~matdiff.ir.syntax.Syn` carrying its span, and the operator's own span for binary
 operators, so shape errors can put the caret under the ``*`` that failed.  Lark's errors
 become :class:`ParseError` with a caret and what was expected there; an unknown function or a
-foreign operator (``trace(A)``, ``x**2``) gets a "did you mean" (:mod:`.suggest`).
+foreign operator (``trace(A)``, ``x**2``) gets a "did you mean" (:mod:`.suggest`); two
+operands side by side (``2x``) raise a :class:`ParseError` flagged ``implicit_product``.
 """
 
 from __future__ import annotations
@@ -15,17 +16,14 @@ from lark import Lark, Transformer
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from ..errors import ParseError
-from ..ir.reading import Choice
 from ..ir.syntax import Syn
-from ..shapes.infer import FUNCTIONS
+from ..ir.vocabulary import FUNCTIONS
 from .brackets import check_brackets, unwrap_number
 from .expected import describe_expected
 from .lexer import OneLineLexer
 from .suggest import function_hint, operator_hint
 
-__all__ = ["parse_ascii", "MISSING_OPERATOR"]
-
-MISSING_OPERATOR = "missing an operator before"
+__all__ = ["parse_ascii"]
 
 _GRAMMAR = resources.files(__package__).joinpath("ascii.lark").read_text()
 
@@ -106,9 +104,8 @@ _PARSER = Lark(_GRAMMAR, parser="lalr", lexer=OneLineLexer, start="sum",
                maybe_placeholders=False, transformer=_ToSyntax(), cache=True)
 
 
-def parse_ascii(text: str, notes: list[Choice] | None = None) -> Syn:
-    """The syntax tree of an ASCII expression, or :class:`ParseError`.  Readings of the text
-    that it does not spell out are appended to ``notes``."""
+def parse_ascii(text: str) -> Syn:
+    """The syntax tree of an ASCII expression, or :class:`ParseError`."""
     if not text.strip():
         raise ParseError("the expression is empty", text, ((0, 1),))
     check_brackets(text, (("(", ")"),))
@@ -141,11 +138,12 @@ def parse_ascii(text: str, notes: list[Choice] | None = None) -> Syn:
         hint = operator_hint(text, pos)
         if hint is not None:
             raise ParseError(hint[0], text, (hint[1],)) from None
-        if tok is not None and tok.type in ("NAME", "NUMBER", "LPAR", "BARS") \
-                and "STAR" in expected:
-            msg = f"{MISSING_OPERATOR} {str(tok)!r}: "
+        side_by_side = tok is not None and tok.type in ("NAME", "NUMBER", "LPAR", "BARS") \
+            and "STAR" in expected
+        if side_by_side:
+            msg = f"missing an operator before {str(tok)!r}: "
             expected = {"write * for a product"}
         raise ParseError(msg + describe_expected(expected), text,
-                         ((pos, pos + max(1, len(str(tok or ""))) if tok else pos + 1),)) \
-            from None
+                         ((pos, pos + max(1, len(str(tok or ""))) if tok else pos + 1),),
+                         implicit_product=side_by_side) from None
     return tree

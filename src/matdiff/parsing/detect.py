@@ -4,7 +4,8 @@ SPEC §3: LaTeX is recognised by a backslash, ``^{``, ``_{`` or ``\\|``.  Input 
 marks is ASCII; but where the ASCII reading fails for want of an operator between two operands
 (``2x``, ``D W``, also inside a function's argument: ``tr(D W)``) or the text transposes with
 ``^T`` (``x^TAx``), it is LaTeX with no backslash, and is read as such, each implicit product
-noted (if that fails too, the ASCII error is the answer).
+noted (if that fails too, the ASCII error is the answer).  The ASCII parser says so by a flag
+on its error (``ParseError.implicit_product``), never by the wording of its message.
 
 Unicode as pasted (``−``, ``Aᵀ``, ``‖x‖``, ``β``) is first written in the languages' spelling
 (:mod:`.unicode`); the result quotes the text as given, with its spans, readings and the
@@ -15,10 +16,10 @@ from __future__ import annotations
 
 import re
 
-from ..errors import MatdiffError
+from ..errors import MatdiffError, ParseError
 from ..ir.reading import Choice
 from ..shapes import Typed, infer
-from .ascii import MISSING_OPERATOR, parse_ascii
+from .ascii import parse_ascii
 from .latex import parse_latex
 from .unicode import Pasted, rewrite_pasted
 
@@ -37,7 +38,7 @@ def _typed(text: str, vars: dict | None, latex: bool, products: bool = False) ->
     if latex:
         syn, wrt = parse_latex(text, set(vars or ()), notes, products)
     else:
-        syn, wrt = parse_ascii(text, notes), None
+        syn, wrt = parse_ascii(text), None
     try:
         typed = infer(syn, text, vars, notes)
     except MatdiffError as e:
@@ -74,7 +75,7 @@ def _parse(text: str, vars: dict | None) -> Typed:
     try:
         return _typed(text, vars, latex=False)
     except MatdiffError as ascii_error:
-        implicit = ascii_error.message.startswith(MISSING_OPERATOR)
+        implicit = isinstance(ascii_error, ParseError) and ascii_error.implicit_product
         if not (implicit or _CARET_T.search(text)):
             raise
         try:

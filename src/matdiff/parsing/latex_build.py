@@ -36,9 +36,9 @@ from lark import Token, Transformer, v_args
 from ..errors import ParseError
 from ..ir.reading import Choice
 from ..ir.syntax import Syn
+from ..ir.vocabulary import GREEK_CALLS, GREEK_LETTERS, SPELLINGS
 from .brackets import unwrap_number
-from .latex_names import (BOLD_FONTS, FUNCTION_WORDS, GREEK_FUNCTIONS, GREEK_LETTERS,
-                          NAME_PATTERN, function_word)
+from .latex_names import BOLD_FONTS, NAME_PATTERN, function_word
 from .suggest import function_hint
 
 __all__ = ["SyntaxBuilder", "ParseState", "parsing_state", "Run", "Wrt", "close"]
@@ -237,20 +237,20 @@ class SyntaxBuilder(Transformer):
         if tok.type == "LOGDET":
             return "logdet"
         if tok.type == "FUNC_MACRO":
-            return FUNCTION_WORDS[str(tok)[1:]]
+            return SPELLINGS[str(tok)[1:]]
         word = function_word(str(tok))
         if tok.type == "GREEK_CALL":
-            name = GREEK_FUNCTIONS[word]
+            name = GREEK_CALLS[word]
             self.state.note(_span(tok), f"the logistic sigmoid {name}(...)",
                             f"\\{word} before parentheses is the sigmoid unless {word} is "
                             "declared")
             return name
-        if word not in FUNCTION_WORDS:
+        if word not in SPELLINGS:
             raise _error(f"{word} is not a known function{function_hint(word)}", _span(tok))
         if tok.type == "FUNC_PLAIN":
-            self.state.note(_span(tok), f"the function {FUNCTION_WORDS[word]}(...)",
+            self.state.note(_span(tok), f"the function {SPELLINGS[word]}(...)",
                             "a function name in plain letters before its argument")
-        return FUNCTION_WORDS[word]
+        return SPELLINGS[word]
 
     def _declared_word(self, func: Token) -> Syn | None:
         """A plain function word or ``\\sigma`` that is a declared name: that name."""

@@ -1,11 +1,12 @@
 """Did you mean: the spelling the languages know, for a function name or operator they do not.
 
-Computed from the vocabulary tables, never from a list of inputs: an unknown function name is
-looked up in the engine's functions (:data:`~matdiff.shapes.infer.FUNCTIONS`), in the LaTeX
-spellings of them (:data:`~.latex_names.FUNCTION_WORDS`: ``trace`` and ``Tr`` are ``tr``,
-``ln`` is ``log``) and in :data:`OTHER_SPELLINGS`, what other languages call matdiff's
-functions, with and without capitals; failing that, the closest of all those names by edit
-distance (:mod:`difflib`).  An unexpected operator is looked up in :data:`OTHER_OPERATORS`.
+Computed from the vocabulary (:mod:`matdiff.ir.vocabulary`), never from a list of inputs: an
+unknown function name is looked up in the spellings of the engine's functions (``trace`` and
+``Tr`` are ``tr``, ``ln`` is ``log``), in what other languages call them (``inverse`` is
+``inv``) and in :data:`OPERATOR_SPELLINGS`, the functions of other languages that matdiff
+writes as an operator, with and without capitals; failing that, the closest of all those
+names by edit distance (:mod:`difflib`).  An unexpected operator is looked up in
+:data:`OTHER_OPERATORS`.
 """
 
 from __future__ import annotations
@@ -13,24 +14,21 @@ from __future__ import annotations
 import difflib
 
 from ..ir.syntax import Syn
-from ..shapes.infer import FUNCTIONS
-from .latex_names import FUNCTION_WORDS
+from ..ir.vocabulary import ALIASES, SPELLINGS
 
-__all__ = ["OTHER_SPELLINGS", "OTHER_OPERATORS", "function_hint", "operator_hint"]
+__all__ = ["OPERATOR_SPELLINGS", "OTHER_OPERATORS", "function_hint", "operator_hint"]
 
-OTHER_SPELLINGS: dict[str, str] = {
-    "norm": "norm2", "inverse": "inv", "determinant": "det", "logistic": "sigmoid",
-    "expit": "sigmoid", "kronecker": "kron", "identity": "eye", "signum": "sign",
-    "step": "heaviside", "transpose": "{0}'", "dot": "{0}'*{1}", "matmul": "{0}*{1}",
-    "multiply": "{0} .* {1}", "hadamard": "{0} .* {1}", "outer": "{0}*{1}'",
+OPERATOR_SPELLINGS: dict[str, str] = {
+    "transpose": "{0}'", "dot": "{0}'*{1}", "matmul": "{0}*{1}", "multiply": "{0} .* {1}",
+    "hadamard": "{0} .* {1}", "outer": "{0}*{1}'",
 }
-"""Names of NumPy, MATLAB, Mathematica and textbooks, each with matdiff's function or, where
-matdiff writes it as an operator, the ASCII form of the call (``{0}`` the first argument)."""
+"""Functions of NumPy, MATLAB, Mathematica and textbooks that matdiff writes as an operator,
+each with the ASCII form of the call (``{0}`` the first argument)."""
 
 OTHER_OPERATORS: dict[str, str] = {"**": "^", ".**": ".^", ".'": "'"}
 """Operators of Python and MATLAB with matdiff's spelling of them."""
 
-_CANDIDATES = {**{name: name for name in FUNCTIONS}, **FUNCTION_WORDS, **OTHER_SPELLINGS}
+_CANDIDATES = {**SPELLINGS, **ALIASES, **OPERATOR_SPELLINGS}
 
 
 def _spelled(target: str, args: tuple[Syn, ...], text: str) -> str:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from ..errors import MatdiffError
 from ..ir.reading import Choice
-from .latex_names import GREEK_LETTERS
+from ..ir.vocabulary import GREEK_LETTERS
 
 __all__ = ["SIGNS", "Pasted", "rewrite_pasted"]
 

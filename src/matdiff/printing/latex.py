@@ -1,8 +1,10 @@
 """The LaTeX printer: IR as a math page typesets it, in a form the LaTeX parser reads back.
 
-A visitor with one rule per op, like the text printer (:mod:`.text`), over its own precedence
-table (:data:`LEVELS`): the LaTeX grammar (``parsing/latex.lark``) has juxtaposition, which
-binds tighter than any written operator.  Matrix and scalar products print as juxtaposition
+A visitor with one rule per op, like the text printer (:mod:`.text`), over the LaTeX column of
+the one precedence table (:data:`matdiff.ir.vocabulary.PRECEDENCE`): the LaTeX grammar
+(``parsing/latex.lark``) has juxtaposition, which binds tighter than any written operator.
+Functions print with the head the vocabulary gives them (``\\exp``, ``\\det``,
+``\\operatorname{tr}``).  Matrix and scalar products print as juxtaposition
 (``D^\\top (D W - X)``), Hadamard and Kronecker products as ``\\odot`` and ``\\otimes``, a
 division by a scalar as ``\\frac``, an inverse as ``^{-1}``.  Functions always take
 parentheses, so a printed call never swallows the factors after it.  Signs and parentheses
@@ -28,40 +30,10 @@ from decimal import Decimal
 from ..errors import UnsupportedError
 from ..ir import Node, Op, build
 from ..ir.nodes import leading_number
+from ..ir.vocabulary import (ATOM, CALLS, FUNCTIONS, GREEK_LETTERS, INNER, JUXT, POSTFIX,
+                             PRODUCT, SUM, UNARY, binding)
 
-__all__ = ["to_latex", "latex_name", "latex_number", "LEVELS", "GREEK_LETTERS"]
-
-SUM, INNER, PRODUCT, UNARY, JUXT, POSTFIX, ATOM = range(1, 8)
-
-LEVELS = {
-    Op.ADD: SUM,
-    Op.HADAMARD: PRODUCT, Op.KRON: PRODUCT,
-    Op.NEG: UNARY,
-    Op.SCALE: JUXT, Op.MATMUL: JUXT,
-    Op.POW: POSTFIX, Op.MATPOW: POSTFIX, Op.TRANSPOSE: POSTFIX, Op.INV: POSTFIX,
-}
-"""How tightly each op's printed form binds; ops not listed print as atoms.  Exceptions that
-depend on the node: a negative constant, and a scale by one (``-2 x``), are ``UNARY``; a
-division by a non-scalar (``\\oslash``) is ``PRODUCT`` (by a scalar it is a ``\\frac``, an
-atom); a Frobenius product is ``INNER``."""
-
-_FUNCTION_MACROS = {
-    "exp", "log", "sin", "cos", "tan", "tanh", "arcsin", "arccos", "arctan",
-}
-_OPERATOR_NAMES = {
-    Op.TRACE: "\\operatorname{tr}", Op.DET: "\\det", Op.LOGDET: "\\log\\det",
-    Op.DIAGM: "\\operatorname{diag}", Op.DIAGV: "\\operatorname{diag}",
-    Op.VEC: "\\operatorname{vec}", Op.SUM: "\\operatorname{sum}",
-    Op.LOGSUMEXP: "\\operatorname{logsumexp}", Op.SOFTMAX: "\\operatorname{softmax}",
-}
-GREEK_LETTERS = (
-    "alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta",
-    "vartheta", "iota", "kappa", "lambda", "mu", "nu", "xi", "omicron", "pi", "varpi", "rho",
-    "varrho", "sigma", "varsigma", "tau", "upsilon", "phi", "varphi", "chi", "psi", "omega",
-    "ell", "Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi", "Sigma", "Upsilon", "Phi", "Psi",
-    "Omega",
-)
-"""Names that print as their Greek letter (the LaTeX parser reads exactly these back)."""
+__all__ = ["to_latex", "latex_name", "latex_number"]
 
 _NORM_BAR = "\\|"
 _ABS_BAR = "\\lvert"
@@ -124,21 +96,24 @@ class _Printer:
         method = getattr(self, "p_" + node.op.name.lower(), None)
         if method is not None:
             return method(node)
-        if node.op in _OPERATOR_NAMES:
-            return self.call(_OPERATOR_NAMES[node.op], node.args[0])
+        if node.op in CALLS:
+            return self.call(CALLS[node.op].latex_head, node.args[0])
         raise UnsupportedError(f"{node.op.value} has no LaTeX form")
 
     def is_frobenius(self, node: Node) -> bool:
         return self.frobenius and node.op is Op.SUM and node.args[0].op is Op.HADAMARD
 
     def level(self, node: Node) -> int:
+        """The op's LaTeX precedence, except where it depends on the node: a negative
+        constant, and a scale by one (``-2 x``), are ``UNARY``; a division by a scalar is a
+        ``\\frac`` (an atom); a Frobenius product is ``INNER``."""
         if node.op in (Op.CONST, Op.SCALE) and _negative(_leftmost(node)):
             return UNARY
-        if node.op is Op.DIV:
-            return ATOM if node.args[1].is_scalar else PRODUCT
+        if node.op is Op.DIV and node.args[1].is_scalar:
+            return ATOM
         if self.is_frobenius(node):
             return INNER
-        return LEVELS.get(node.op, ATOM)
+        return binding(node.op).latex
 
     def wrap(self, node: Node, need: int) -> str:
         text = self.show(node)
@@ -232,7 +207,7 @@ class _Printer:
 
     def right_factor(self, b: Node) -> str:
         """The right operand of a juxtaposition: a product or a sign takes parentheses."""
-        return self.wrap(b, JUXT + 1)
+        return self.wrap(b, POSTFIX)
 
     def p_scale(self, node):
         s, a = node.args
@@ -242,7 +217,7 @@ class _Printer:
 
     def p_matmul(self, node):
         a, b = node.args
-        left = self.wrap(a, JUXT + 1 if a.op is Op.SCALE else JUXT)
+        left = self.wrap(a, POSTFIX if a.op is Op.SCALE else JUXT)
         return self.juxtapose(left, self.right_factor(b))
 
     def explicit(self, node, symbol: str) -> str:
@@ -297,13 +272,11 @@ class _Printer:
     # -- functions and norms ---------------------------------------------------------------
     def p_func(self, node):
         name, (arg,) = node.attrs[0], node.args
-        if name in _FUNCTION_MACROS:
-            return self.call(f"\\{name}", arg)
         if name == "sqrt":
             return f"\\sqrt{{{self.grouped(arg)}}}"
         if name == "abs" and arg.rank < 2:
             return f"\\lvert {self.barred(_ABS_BAR, arg)} \\rvert"
-        return self.call(f"\\operatorname{{{name}}}", arg)
+        return self.call(FUNCTIONS[name].latex_head, arg)
 
     def p_norm2(self, node):
         (arg,) = node.args

@@ -1,6 +1,8 @@
 """The text printer: IR back to the ASCII language, so that a printed result parses back.
 
-A visitor with one rule per op and the shared precedence table (:mod:`.precedence`).
+A visitor with one rule per op and the text column of the one precedence table
+(:data:`matdiff.ir.vocabulary.PRECEDENCE`); an operator written as a call prints by its name
+in the vocabulary (``Op.TRACE`` as ``tr(...)``).
 Products print tight (``D'*(D*W - X)``), sums with spaces, and a sum's negated terms as
 subtraction.  Nodes that the language cannot write — index-form tensors (``EINSUM``), the
 vec/kron selection tensor, a differential — raise :class:`NotInLanguage`; callers then print
@@ -11,15 +13,9 @@ from __future__ import annotations
 
 from ..ir import Node, Op, build
 from ..ir.nodes import leading_number
-from .precedence import ATOM, POSTFIX, POWER, PRODUCT, SUM, UNARY, level
+from ..ir.vocabulary import ATOM, CALLS, INNER, POSTFIX, POWER, PRODUCT, SUM, UNARY, binding
 
 __all__ = ["to_text", "NotInLanguage", "number_text", "in_language"]
-
-_CALLS = {
-    Op.TRACE: "tr", Op.DET: "det", Op.LOGDET: "logdet", Op.INV: "inv", Op.DIAGM: "diag",
-    Op.DIAGV: "diag", Op.VEC: "vec", Op.SUM: "sum", Op.NORM2: "norm2", Op.NORM1: "norm1",
-    Op.LOGSUMEXP: "logsumexp", Op.SOFTMAX: "softmax",
-}
 
 
 class NotInLanguage(ValueError):
@@ -60,9 +56,6 @@ def to_text(node: Node, diff_prefix: str = "d", frobenius: bool = False) -> str:
     return _Printer(diff_prefix, frobenius).show(node)
 
 
-_FROB = SUM + 0.5
-
-
 class _Printer:
     def __init__(self, diff_prefix: str, frobenius: bool = False):
         self.diff_prefix, self.frobenius = diff_prefix, frobenius
@@ -73,14 +66,16 @@ class _Printer:
             return f"{self.wrap(a, PRODUCT)} : {self.wrap(b, PRODUCT)}"
         return _SHOW[node.op](self, node)
 
-    def level(self, node: Node) -> float:
+    def level(self, node: Node) -> int:
         if self.frobenius and node.op is Op.SUM and node.args[0].op is Op.HADAMARD:
-            return _FROB
+            return INNER
         if node.op is Op.NEG and self._sign_of_product(node.args[0]):
             return PRODUCT  # -A*B reads as -(A*B): a product, not a unary minus
-        return level(node)
+        if node.op is Op.CONST and node.attrs[0] < 0:
+            return UNARY
+        return binding(node.op).text
 
-    def wrap(self, node: Node, need: float) -> str:
+    def wrap(self, node: Node, need: int) -> str:
         text = self.show(node)
         return f"({text})" if self.level(node) < need else text
 
@@ -127,7 +122,7 @@ class _Printer:
             elif k and lead is not None and lead < 0:
                 parts.append(" - " + self.show(build.negate_leading_number(term)))
             else:
-                text = self.wrap(term, SUM + (1 if term.op is Op.ADD else 0))
+                text = self.wrap(term, PRODUCT if term.op is Op.ADD else SUM)
                 parts.append((" + " if k else "") + text)
         return "".join(parts)
 
@@ -198,16 +193,14 @@ class _Printer:
     def p_transpose(self, node):
         return self.wrap(node.args[0], ATOM) + "'"
 
-    def p_kron(self, node):
-        a, b = node.args
-        return f"kron({self.show(a)}, {self.show(b)})"
-
     def p_func(self, node):
         return f"{node.attrs[0]}({self.show(node.args[0])})"
 
     def call(self, node):
-        return f"{_CALLS[node.op]}({self.show(node.args[0])})"
+        """An operator written as a call of its function in the vocabulary."""
+        args = ", ".join(self.show(a) for a in node.args)
+        return f"{CALLS[node.op].name}({args})"
 
 
-_SHOW = {op: _Printer.call if op in _CALLS else getattr(_Printer, "p_" + op.name.lower())
+_SHOW = {op: _Printer.call if op in CALLS else getattr(_Printer, "p_" + op.name.lower())
          for op in Op}  # the printing method of each op

@@ -1,15 +1,19 @@
-"""Facts about expressions that rules consult: printed size, symmetry, zero, constants.
+"""Facts about expressions: printed size, symmetry, zero, product chains.
 
 ``cost`` counts the tokens the text printer would print (identifiers, numbers, operators,
-function names; not parentheses), the same measure the quality table uses, so "shorter" in a
-rule's guard means shorter on the page.
+function names; not parentheses), the same measure the quality table uses.  ``score`` is
+what the ``minimize`` strategy compares: the cost first, so "cheaper" means shorter on the
+page; then the number of nodes (``A^2`` over ``A*A``); then how much stands under transposes
+(``B'*S`` over ``(S*B)'``: transposes go to the leaves when it costs nothing).
+``text_order`` (the cost, then the text) chooses one of several equal forms, such as the
+rotations of a trace.  Rules consult symmetry and zeros; no rule consults a cost.
 """
 
 from __future__ import annotations
 
 from ..ir import Node, Op
 
-__all__ = ["cost", "is_symmetric", "is_zero", "is_const", "chain", "open_chain", "value"]
+__all__ = ["cost", "score", "text_order", "is_symmetric", "is_zero", "chain", "open_chain"]
 
 _COST: dict[int, int] = {}
 
@@ -37,12 +41,36 @@ def cost(node: Node) -> int:
     return c
 
 
-def is_const(node: Node) -> bool:
-    return node.op is Op.CONST
+_SCORE: dict[int, tuple[int, int, int]] = {}
 
 
-def value(node: Node) -> float:
-    return node.attrs[0]
+def score(node: Node) -> tuple[int, int, int]:
+    """(cost, number of nodes, nodes under a transpose), each counted over the tree."""
+    key = id(node)
+    got = _SCORE.get(key)
+    if got is not None:
+        return got
+    size = lifted = 0
+    for a in node.args:
+        _, n, t = score(a)
+        size += n
+        lifted += t
+    if node.op is Op.TRANSPOSE:
+        lifted += size
+    got = _SCORE[key] = (cost(node), size + 1, lifted)
+    return got
+
+
+_TEXT: dict[int, tuple[int, str]] = {}
+
+
+def text_order(node: Node) -> tuple[int, str]:
+    """The cost, then the structure as text: a total order to choose one of equal forms by."""
+    key = id(node)
+    got = _TEXT.get(key)
+    if got is None:
+        got = _TEXT[key] = (cost(node), repr(node))
+    return got
 
 
 def is_zero(node: Node) -> bool:

@@ -1,12 +1,16 @@
 """Patterns over IR nodes: the left and right sides of rewrite rules.
 
-A pattern is a tree of :class:`Pat` (an op with sub-patterns), :class:`Hole` (matches any
-node, optionally only scalars, non-scalars, square matrices …) and :class:`Num` (matches a
-constant and binds its value).  :func:`matcher` compiles a pattern into a function that
-gives the bindings or None; :func:`instantiate` builds the right side through the checked
-constructors, so a rewrite cannot produce an ill-shaped node.  The small functions at the
-end (``T``, ``Mul``, ``Tr`` …) make rules read like the identities they state:
-``Rule("transpose of product", T(Mul(A, B)), Mul(T(B), T(A)))``.
+A pattern is a tree of :class:`Pat` (an op, or a tuple of ops, with sub-patterns),
+:class:`Hole` (matches any node, optionally only scalars, vectors, symmetric matrices …),
+:class:`Num` (matches a constant and binds its value) and :class:`Rest` (the last argument
+of an n-ary op: binds all the arguments from there on).  A :class:`Pat` may bind the node it
+matched (``bind``) and its attributes (``attrs`` given as a name).  :func:`matcher` compiles a
+pattern into a function that gives the bindings or None; :func:`instantiate` builds a right
+side through the checked constructors, so a rewrite cannot produce an ill-shaped node.
+
+The op a rule rewrites is the op of its left side's root: a rule declares it nowhere else.
+The small functions at the end (``T``, ``Mul``, ``Tr`` …) make rules read like the
+identities they state: ``Rule("transpose of the inverse", Inv(T(A)), T(Inv(A)))``.
 """
 
 from __future__ import annotations
@@ -17,8 +21,9 @@ from typing import Callable
 from ..ir import Node, Op, build
 
 __all__ = [
-    "Pat", "Hole", "Num", "matcher", "instantiate", "T", "Mul", "Scale", "Neg", "Had", "Inv",
-    "Tr", "Det", "Sum", "DiagM", "DiagV", "Eye", "Add2", "Div", "Pow", "Logdet", "Const",
+    "Pat", "Hole", "Num", "Rest", "Apply", "matcher", "instantiate", "T", "Mul", "Scale",
+    "Neg", "Had", "Inv", "Tr", "Det", "Sum", "DiagM", "DiagV", "Eye", "Div", "Pow", "Logdet",
+    "Const", "Add", "MatPow", "Func", "Zero", "Of",
 ]
 
 
@@ -34,66 +39,110 @@ class Num:
 
 
 @dataclass(frozen=True)
+class Rest:
+    """The remaining arguments of an n-ary node (at least one), bound as a tuple."""
+
+    name: str
+
+
+@dataclass(frozen=True)
 class Pat:
-    op: Op
+    """``op`` (one op or a tuple of them) over ``args``; ``args=None`` matches any arguments.
+
+    ``attrs`` is a tuple to match, a name to bind the node's attributes to, or None (any);
+    ``bind`` names the whole matched node."""
+
+    op: Op | tuple[Op, ...]
+    args: tuple | None = ()
+    attrs: tuple | str | None = None
+    bind: str | None = None
+
+
+@dataclass(frozen=True)
+class Apply:
+    """A right-side template: ``fn`` of the built ``args`` (``fn`` may give None: no rewrite)."""
+
+    fn: Callable[..., Node | None]
     args: tuple = ()
-    attrs: tuple | None = None
 
 
-def matcher(pat) -> Callable[[Node], dict | None]:
+def matcher(pat: Pat) -> Callable[[Node], dict | None]:
     """``pat`` compiled into a function giving the bindings under which it is a node, or None.
 
     Each pattern node becomes one closure that checks its own op, arity and attributes and
-    calls its children's closures, so matching walks no pattern data at run time."""
-    check = _compile(pat)
+    calls its children's closures (each gives the bindings so far, or None), so matching
+    walks no pattern data at run time; the root's closure is the matcher itself."""
+    if pat.args is None and pat.attrs is None and pat.bind is not None:
+        ops, bind = pat.op if isinstance(pat.op, tuple) else (pat.op,), pat.bind
 
-    def match(node: Node) -> dict | None:
-        b: dict = {}
-        return b if check(node, b) else None
-
-    return match
+        def match_op(node: Node) -> dict | None:
+            return {bind: node} if node.op in ops else None
+        return match_op
+    return _compile_pat(pat)
 
 
 _UNBOUND = object()
+Check = Callable[[Node, dict], "dict | None"]
 
 
-def _compile(pat) -> Callable[[Node, dict], bool]:
+def _compile(pat) -> Check:
     if isinstance(pat, Hole):
         name, test = pat.name, pat.test
 
-        def hole(node: Node, b: dict) -> bool:
+        def hole(node: Node, b: dict) -> dict | None:
             if test is not None and not test(node):
-                return False
+                return None
             bound = b.get(name, _UNBOUND)
             if bound is _UNBOUND:
                 b[name] = node
-                return True
-            return bound is node
+                return b
+            return b if bound is node else None
         return hole
     if isinstance(pat, Num):
         name = pat.name
 
-        def num(node: Node, b: dict) -> bool:
+        def num(node: Node, b: dict) -> dict | None:
             if node.op is not Op.CONST:
-                return False
+                return None
             bound = b.get(name, _UNBOUND)
             if bound is _UNBOUND:
                 b[name] = node.attrs[0]
-                return True
-            return bound == node.attrs[0]
+                return b
+            return b if bound == node.attrs[0] else None
         return num
-    op, attrs, arity = pat.op, pat.attrs, len(pat.args)
-    subs = tuple(_compile(p) for p in pat.args)
+    return _compile_pat(pat)
 
-    def node_pattern(node: Node, b: dict) -> bool:
-        if node.op is not op or len(node.args) != arity:
-            return False
-        if attrs is not None and attrs != node.attrs:
-            return False
-        for sub, a in zip(subs, node.args):
-            if not sub(a, b):
-                return False
-        return True
+
+def _compile_pat(pat: Pat) -> Check:
+    ops = pat.op if isinstance(pat.op, tuple) else (pat.op,)
+    attrs, bind = pat.attrs, pat.bind
+    args = pat.args
+    rest = args[-1].name if args and isinstance(args[-1], Rest) else None
+    fixed = args[:-1] if rest is not None else args
+    subs = tuple(_compile(p) for p in fixed) if fixed is not None else None
+    arity = len(subs) if subs is not None else 0
+
+    def node_pattern(node: Node, b: dict | None = None) -> dict | None:
+        if node.op not in ops:
+            return None
+        if b is None:
+            b = {}
+        if subs is not None:
+            n = len(node.args)
+            if n != arity if rest is None else n <= arity:
+                return None
+            for sub, a in zip(subs, node.args):
+                if sub(a, b) is None:
+                    return None
+            if rest is not None:
+                b[rest] = node.args[arity:]
+        if isinstance(attrs, str):
+            b[attrs] = node.attrs
+        elif attrs is not None and attrs != node.attrs:
+            return None
+        if bind is not None:
+            b[bind] = node
+        return b
     return node_pattern
 
 
@@ -109,20 +158,33 @@ _BUILDERS: dict[Op, Callable[..., Node]] = {
 }
 
 
-def instantiate(template, b: dict, like: Node) -> Node:
-    """Build ``template`` with bindings ``b``; ``like`` gives sizes for a bare ``Eye``."""
+def instantiate(template, b: dict, like: Node) -> Node | None:
+    """Build ``template`` with bindings ``b``; ``like`` (the node rewritten) gives the shape of
+    a bare ``Eye`` or ``Zero``.  None when a function in the template declines."""
     if isinstance(template, Hole):
         return b[template.name]
     if isinstance(template, Num):
         return build.const(b[template.name])
-    if callable(template) and not isinstance(template, Pat):
-        return template(b)
+    if isinstance(template, Apply):
+        args = [instantiate(a, b, like) for a in template.args]
+        return None if any(a is None for a in args) else template.fn(*args)
     args = [instantiate(a, b, like) for a in template.args]
-    if template.op is Op.EYE:
+    if any(a is None for a in args):
+        return None
+    op, attrs = template.op, template.attrs
+    if op is Op.EYE:
         return build.eye(like.shape[0])
-    if template.op in _BUILDERS:
-        return _BUILDERS[template.op](*args)
-    return build.construct(template.op, tuple(args), template.attrs or ())
+    if op is Op.FILL:
+        return build.fill(attrs[0], like.shape) if like.shape else build.const(attrs[0])
+    if op in _BUILDERS:
+        return _BUILDERS[op](*args)
+    attrs = b[attrs] if isinstance(attrs, str) else attrs
+    return build.construct(op, tuple(args), attrs or ())
+
+
+def Of(*ops: Op) -> Pat:
+    """Any node of these ops, bound as ``node`` (the left side of a rule function)."""
+    return Pat(ops, None, None, "node")
 
 
 def T(a) -> Pat:
@@ -143,6 +205,10 @@ def Neg(a) -> Pat:
 
 def Had(a, b) -> Pat:
     return Pat(Op.HADAMARD, (a, b))
+
+
+def Add(*terms) -> Pat:
+    return Pat(Op.ADD, terms)
 
 
 def Inv(a) -> Pat:
@@ -177,8 +243,9 @@ def Eye() -> Pat:
     return Pat(Op.EYE, (), ())
 
 
-def Add2(a, b) -> Pat:
-    return Pat(Op.ADD, (a, b))
+def Zero() -> Pat:
+    """As a right side: the zero of the rewritten node's shape."""
+    return Pat(Op.FILL, (), (0.0,))
 
 
 def Div(a, b) -> Pat:
@@ -189,7 +256,15 @@ def Pow(a, p) -> Pat:
     return Pat(Op.POW, (a, p))
 
 
+def MatPow(a, k: str) -> Pat:
+    """``a^k``, the integer ``k`` bound by name."""
+    return Pat(Op.MATPOW, (a,), k)
+
+
+def Func(name: str, a) -> Pat:
+    """The element-wise function ``name`` of ``a``."""
+    return Pat(Op.FUNC, (a,), (name,))
+
+
 def Const(value: float) -> Pat:
     return Pat(Op.CONST, (), (float(value),))
-
-

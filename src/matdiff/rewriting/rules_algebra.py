@@ -12,7 +12,8 @@ from ..ir import Op, build
 from .engine import Rule, RuleSet
 from .measure import is_zero
 from .patterns import (
-    Const, DiagM, Div, Eye, Had, Hole, Inv, Mul, Neg, Num, Pat, Pow, Scale, T, Tr,
+    Add, Const, DiagM, DiagV, Div, Eye, Had, Hole, Inv, Mul, Neg, Num, Pat, Pow, Scale, Sum, T, Tr,
+    Zero,
 )
 
 __all__ = ["ALGEBRA", "IDENTITIES"]
@@ -21,6 +22,7 @@ A, B, X = Hole("A"), Hole("B"), Hole("X")
 S = Hole("s", lambda n: n.is_scalar)
 NS = Hole("s", lambda n: n.is_scalar and n.op is not Op.CONST)
 V = Hole("v", lambda n: n.rank == 1)
+I = Hole("I", lambda n: n.op is Op.EYE)
 c, d = Num("c"), Num("d")
 
 
@@ -29,31 +31,14 @@ def _nice(x: float) -> bool:
     return abs(x) < 1e12 and round(x, 6) == x
 
 
-def _zero_like(b):
-    node = b["A"]
-    return build.fill(0.0, node.shape) if node.shape else build.ZERO
-
-
-def _zero_of_product(node):
-    if node.op not in (Op.MATMUL, Op.HADAMARD, Op.SCALE, Op.KRON):
+def _value_of_function(b):
+    """f(c) as a number, when it is a nice one."""
+    try:
+        value = _NUMERIC[b["f"][0]](b["c"])
+    except (ValueError, OverflowError):
         return None
-    if not any(is_zero(a) for a in node.args):
-        return None
-    return build.fill(0.0, node.shape) if node.shape else build.ZERO
+    return build.const(value) if _nice(value) else None
 
-
-_zero_of_product.op = (Op.MATMUL, Op.HADAMARD, Op.SCALE, Op.KRON)
-
-_LINEAR = (Op.TRANSPOSE, Op.TRACE, Op.SUM, Op.NEG, Op.DIAGM, Op.DIAGV, Op.VEC)
-
-
-def _linear_of_zero(node):
-    if node.op not in _LINEAR or not is_zero(node.args[0]):
-        return None
-    return build.fill(0.0, node.shape) if node.shape else build.ZERO
-
-
-_linear_of_zero.op = _LINEAR
 
 _NUMERIC = {
     "exp": math.exp, "log": math.log, "sin": math.sin, "cos": math.cos, "tan": math.tan,
@@ -61,28 +46,31 @@ _NUMERIC = {
     "sqrt": math.sqrt, "abs": abs, "sign": lambda v: float((v > 0) - (v < 0)),
     "sigmoid": lambda v: 1 / (1 + math.exp(-v)), "relu": lambda v: max(v, 0.0),
 }
-
-
-def _function_of_number(node):
-    if node.op is not Op.FUNC or node.args[0].op is not Op.CONST:
-        return None
-    try:
-        value = _NUMERIC[node.attrs[0]](node.args[0].attrs[0])
-    except (ValueError, OverflowError):
-        return None
-    return build.const(value) if _nice(value) else None
-
-
-_function_of_number.op = Op.FUNC
+_PRODUCTS = (Op.MATMUL, Op.HADAMARD, Op.SCALE, Op.KRON)
+_LINEAR = (Op.TRANSPOSE, Op.TRACE, Op.SUM, Op.NEG, Op.DIAGM, Op.DIAGV, Op.VEC)
+Z = Hole("Z", is_zero)
 
 
 def _ones_vector(node) -> bool:
     return node.op is Op.FILL and node.rank == 1 and node.attrs[0] == 1.0
 
 
+ONES = Hole("one", lambda n: n.op is Op.FILL and n.attrs[0] == 1.0)
+
+
+def _transposed_shape(shape: tuple) -> tuple:
+    """The shape of a transpose: a column and a row swap, a matrix's dimensions too."""
+    if len(shape) == 1:
+        return (1, shape[0])
+    if shape[0] == 1:
+        return (shape[1],)
+    return (shape[1], shape[0])
+
+
 def _scalar_product(s, t):
     """s*t with a number first."""
     return build.mul(t, s) if t.op is Op.CONST and s.op is not Op.CONST else build.mul(s, t)
+
 
 ALGEBRA = RuleSet("algebra", (
     Rule("double negation", Neg(Neg(A)), A, example="-(-x)"),
@@ -90,7 +78,7 @@ ALGEBRA = RuleSet("algebra", (
     Rule("negative number", Neg(c), lambda b: build.const(-b["c"]), example="x/(-(2))"),
     Rule("product of numbers", Scale(c, d), lambda b: build.const(b["c"] * b["d"]),
          example="(2*3)*x"),
-    Rule("sum of numbers", Pat(Op.ADD, (c, d)), lambda b: build.const(b["c"] + b["d"]),
+    Rule("sum of numbers", Add(c, d), lambda b: build.const(b["c"] + b["d"]),
          example="(2 + 3)*x"),
     Rule("quotient of numbers", Div(c, d), lambda b: build.const(b["c"] / b["d"]),
          when=lambda b: b["d"] != 0 and _nice(b["c"] / b["d"]), example="(1/2)*x"),
@@ -98,10 +86,13 @@ ALGEBRA = RuleSet("algebra", (
          when=lambda b: b["c"] > 0 and _nice(b["c"] ** b["d"]), example="2^3*x"),
     Rule("one times", Scale(Const(1), A), A, example="1*x"),
     Rule("minus one times", Scale(Const(-1), A), Neg(A), example="-1*x"),
-    Rule("zero times", Scale(Const(0), A), _zero_like, example="0*x"),
-    Rule("product with zero", _zero_of_product, example="A*(0*B)"),
-    Rule("linear map of zero", _linear_of_zero, example="matrix(0)' + A"),
-    Rule("function of a number", _function_of_number, example="exp(0)*x"),
+    Rule("zero times", Scale(Const(0), A), Zero(), example="0*x"),
+    Rule("product with zero (left)", Pat(_PRODUCTS, (Z, A)), Zero(),
+         example="matrix(0)*A + B"),
+    Rule("product with zero (right)", Pat(_PRODUCTS, (A, Z)), Zero(), example="A*matrix(0) + B"),
+    Rule("linear map of zero", Pat(_LINEAR, (Z,)), Zero(), example="matrix(0)' + A"),
+    Rule("function of a number", Pat(Op.FUNC, (c,), "f"), _value_of_function,
+         example="exp(0)*x"),
     Rule("numbers multiply", Scale(c, Scale(d, A)),
          lambda b: build.mul(build.const(b["c"] * b["d"]), b["A"]), example="2*(3*x)"),
     Rule("number before a scalar", Scale(NS, c), Scale(c, NS), example="a*2"),
@@ -140,10 +131,8 @@ ALGEBRA = RuleSet("algebra", (
 IDENTITIES = RuleSet("identities", (
     Rule("identity on the right", Mul(A, Eye()), A, example="A*eye"),
     Rule("identity on the left", Mul(Eye(), A), A, example="eye*A"),
-    Rule("transpose of the identity", Pat(Op.TRANSPOSE, (Hole("I", lambda n: n.op is Op.EYE),)),
-         Hole("I"), example="A + eye'"),
-    Rule("inverse of the identity", Pat(Op.INV, (Hole("I", lambda n: n.op is Op.EYE),)),
-         Hole("I"), example="A + inv(eye)"),
+    Rule("transpose of the identity", T(I), I, example="A + eye'"),
+    Rule("inverse of the identity", Inv(I), I, example="A + inv(eye)"),
     Rule("inverse times itself (left)", Mul(Inv(A), A), lambda b: build.eye(b["A"].shape[0]),
          example="inv(A)*A"),
     Rule("inverse times itself (right)", Mul(A, Inv(A)), lambda b: build.eye(b["A"].shape[0]),
@@ -151,13 +140,24 @@ IDENTITIES = RuleSet("identities", (
     Rule("inverse of the inverse", Inv(Inv(A)), A, example="inv(inv(A))"),
     Rule("diagonal matrix times a vector", Mul(DiagM(V), Hole("x", lambda n: n.rank == 1)),
          Had(V, Hole("x")), example="diag(v)*x"),
-    Rule("ones element-wise", Had(A, Hole("one", lambda n: n.op is Op.FILL
-                                            and n.attrs[0] == 1.0)), A,
-         example="x.*vector(1)"),
-    Rule("sum of a scalar", Pat(Op.SUM, (S,)), S, example="sum(a)"),
-    Rule("ones times a vector", Mul(T(Hole("one", _ones_vector)), V), Pat(Op.SUM, (V,)),
+    Rule("ones element-wise", Had(A, ONES), A, example="x.*vector(1)"),
+    Rule("ones element-wise (left)", Had(ONES, A), A, example="vector(1).*x"),
+    Rule("ones over an array, element-wise", Had(Div(ONES, A), B), Div(B, A),
+         example="(vector(1)./exp(x)).*y"),
+    Rule("transpose of a constant array", T(Hole("F", lambda n: n.op is Op.FILL)),
+         lambda b: build.fill(b["F"].attrs[0], _transposed_shape(b["F"].shape)),
+         example="x' + matrix(2)'"),
+    Rule("identity over a scalar (right)", Mul(A, Div(I, S)), Div(A, S),
+         example="A*(eye/a)"),
+    Rule("identity over a scalar (left)", Mul(Div(I, S), A), Div(A, S),
+         example="(eye/a)*A"),
+    Rule("diagonal of a transpose", DiagV(T(A)), DiagV(A), example="diag(A')"),
+    Rule("diagonal of an outer product", DiagV(Mul(V, T(Hole("u", lambda n: n.rank == 1)))),
+         Had(V, Hole("u")), example="diag(v*x')"),
+    Rule("sum of a scalar", Sum(S), S, example="sum(a)"),
+    Rule("ones times a vector", Mul(T(Hole("one", _ones_vector)), V), Sum(V),
          example="vector(1)'*v"),
-    Rule("a vector times ones", Mul(T(V), Hole("one", _ones_vector)), Pat(Op.SUM, (V,)),
+    Rule("a vector times ones", Mul(T(V), Hole("one", _ones_vector)), Sum(V),
          example="v'*vector(1)"),
     Rule("trace of a scalar", Tr(S), S, example="tr(x'*y)"),
     Rule("transpose of a scalar", T(S), S, example="(x'*y)'"),

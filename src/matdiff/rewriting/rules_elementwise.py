@@ -4,16 +4,23 @@ An element-wise product or quotient is read as a numerator and a denominator, ea
 factors; a factor on both sides cancels (``s.*(y./s)`` is ``y``), and what is left is written
 ``num ./ den``.  ``exp(z)./(1 + exp(z))`` is ``sigmoid(z)``; a constant array in a sum with
 arrays is the number it is filled with (``log(X) + 1``).
+
+Cancelling is in ``ELEMENTWISE_CHOICES``: the ``minimize`` strategy keeps the cancelled form
+when it prints shorter.  The reading as a fraction is a rule function, since a product or
+quotient may have any number of factors.
 """
 
 from __future__ import annotations
 
 from ..ir import Node, Op, build
 from .engine import Rule, RuleSet
-from .measure import cost
-from .rules_matrix import on
+from .patterns import Add, Const, Div, Func, Hole, Mul, Neg, Of, Pat, T
 
-__all__ = ["ELEMENTWISE"]
+__all__ = ["ELEMENTWISE", "ELEMENTWISE_CHOICES"]
+
+Z = Hole("z")
+ONE = Const(1)
+U, V = Hole("u", lambda n: n.rank == 1), Hole("v", lambda n: n.rank == 1)
 
 
 def _fraction(node: Node) -> tuple[list[Node], list[Node], float]:
@@ -69,23 +76,12 @@ def _rebuild(num: list[Node], den: list[Node], coef: float, like: Node) -> Node:
     return out
 
 
-@on(Op.HADAMARD)
-def _cancel_hadamard(node: Node) -> Node | None:
-    return _cancel(node)
-
-
-@on(Op.DIV)
-def _cancel_div(node: Node) -> Node | None:
-    return _cancel(node)
-
-
-@on(Op.SCALE)
-def _cancel_scale(node: Node) -> Node | None:
-    return _cancel(node)
+def _cancelled(b) -> Node | None:
+    """Element-wise factors common to numerator and denominator cancel; 1./b becomes a./b."""
+    return _cancel(b["node"])
 
 
 def _cancel(node: Node) -> Node | None:
-    """Element-wise factors common to numerator and denominator cancel; 1./b becomes a./b."""
     num, den, coef = _fraction(node)
     if coef == 0:
         return None
@@ -93,32 +89,12 @@ def _cancel(node: Node) -> Node | None:
         if any(g is f for g in den):
             num.remove(f)
             den.remove(next(g for g in den if g is f))
-    out = _rebuild(num, den, coef, node)
-    return out if out is not node and cost(out) < cost(node) else None
+    return _rebuild(num, den, coef, node)
 
 
-@on(Op.DIV)
-def _logistic(node: Node) -> Node | None:
-    """exp(z)./(1 + exp(z)) = sigmoid(z), and 1./(1 + exp(-z)) likewise."""
-    top, bottom = node.args
-    if bottom.op is not Op.ADD or len(bottom.args) != 2:
-        return None
-    one, e = bottom.args
-    if not (one.op is Op.CONST and one.attrs[0] == 1.0):
-        one, e = e, one
-    if not (one.op is Op.CONST and one.attrs[0] == 1.0) or e.op is not Op.FUNC \
-            or e.attrs[0] != "exp":
-        return None
-    if top is e:
-        return build.func("sigmoid", e.args[0])
-    if top.op is Op.CONST and top.attrs[0] == 1.0 and e.args[0].op is Op.NEG:
-        return build.func("sigmoid", e.args[0].args[0])
-    return None
-
-
-@on(Op.ADD)
-def _broadcast_constant(node: Node) -> Node | None:
+def _broadcast_constant(b) -> Node | None:
     """A constant array in a sum with arrays is the number it is filled with."""
+    node = b["node"]
     if not node.shape or not any(a.op is Op.FILL for a in node.args):
         return None
     if not any(a.op is not Op.FILL and a.shape for a in node.args):
@@ -127,27 +103,36 @@ def _broadcast_constant(node: Node) -> Node | None:
     return build.add(*terms)
 
 
-@on(Op.MATMUL)
-def _inner_product_cancels(node: Node) -> Node | None:
+def _inner_product(b) -> Node | None:
     """u'*v of vectors is sum(u.*v): written so when the element-wise product cancels."""
-    a, b = node.args
-    if node.shape or a.op is not Op.TRANSPOSE or a.args[0].rank != 1 or b.rank != 1:
-        return None
-    elementwise = build.hadamard(a.args[0], b)
+    elementwise = build.hadamard(b["u"], b["v"])
     cancelled = _cancel(elementwise)
-    if cancelled is None:
+    if cancelled is None or cancelled is elementwise:
         return None
-    out = build.unary(Op.SUM, cancelled)
-    return out if cost(out) < cost(node) else None
+    return build.unary(Op.SUM, cancelled)
 
+
+EXP_Z = Func("exp", Z)
+EXP_MINUS_Z = Func("exp", Neg(Z))
+SIGMOID = Pat(Op.FUNC, (Z,), ("sigmoid",))
 
 ELEMENTWISE = RuleSet("elementwise", (
-    Rule("element-wise factors cancel", _cancel_hadamard, example="s.*(y./s)"),
-    Rule("element-wise quotient", _cancel_div, example="(x.*y)./x"),
-    Rule("a scalar factor cancels", _cancel_scale, example="a*(x/a)"),
-    Rule("the logistic function", _logistic, example="exp(x)./(1 + exp(x))"),
-    Rule("a constant array broadcasts in a sum", _broadcast_constant,
+    Rule("the logistic function", Div(EXP_Z, Add(ONE, EXP_Z)), SIGMOID,
+         example="exp(x)./(1 + exp(x))"),
+    Rule("the logistic function (sum reversed)", Div(EXP_Z, Add(EXP_Z, ONE)), SIGMOID,
+         example="exp(x)./(exp(x) + 1)"),
+    Rule("the logistic function of a negative", Div(ONE, Add(ONE, EXP_MINUS_Z)), SIGMOID,
+         example="1./(1 + exp(-x))"),
+    Rule("the logistic function of a negative (sum reversed)",
+         Div(ONE, Add(EXP_MINUS_Z, ONE)), SIGMOID, example="1./(exp(-x) + 1)"),
+    Rule("a constant array broadcasts in a sum", Of(Op.ADD), _broadcast_constant,
          example="log(X) + matrix(1)"),
-    Rule("inner product of cancelling factors", _inner_product_cancels,
+))
+
+ELEMENTWISE_CHOICES = RuleSet("element-wise choices", (
+    Rule("element-wise factors cancel", Of(Op.HADAMARD), _cancelled, example="s.*(y./s)"),
+    Rule("element-wise quotient", Of(Op.DIV), _cancelled, example="(x.*y)./x"),
+    Rule("a scalar factor cancels", Of(Op.SCALE), _cancelled, example="a*(x/a)"),
+    Rule("inner product of cancelling factors", Mul(T(U), V), _inner_product,
          example="(y./s)'*s"),
 ))

@@ -1,29 +1,30 @@
-"""Rules of matrix algebra: transposes, traces, symmetry, scalars equal to their transposes.
+"""Rules of matrix algebra: transposes, traces, powers, symmetry, scalars and their transposes.
 
-Transposes go to the leaves or out of a product, whichever prints shorter; traces are brought
-to one cyclic rotation (the shortest, then the first in text order), so equal traces look
-equal; a scalar chain ``u'*M*v`` is written in whichever of its two equal orientations sorts
-first, which lets like terms such as ``x'*A*y + y'*A'*x`` collect.
+``MATRIX`` holds rules that always simplify.  ``MATRIX_CHOICES`` holds the alternatives that
+the ``minimize`` strategy chooses among by measured cost (no rule here compares costs): a
+transpose goes to the leaves (``(A*B)' = B'*A'``) or out of a product or a sum
+(``B'*A' = (A*B)'``), whichever prints shorter; powers of one base in a row combine.
+``MATRIX_FORMS`` offers every equal form of a trace (its cyclic rotations) and of a scalar
+chain ``u'*M*v`` (its two orientations), for ``minimize`` by cost then text to choose one,
+so equal traces and scalars look equal and like terms such as ``x'*A*y + y'*A'*x`` collect.
+Rule functions (an ``Of(...)`` left side) are kept where a rule works on a product chain or a
+sum of any length.
 """
 
 from __future__ import annotations
 
 from ..ir import Node, Op, build
 from .engine import Rule, RuleSet
-from .measure import chain, cost, is_symmetric, open_chain
-from .patterns import Det, Hole, Inv, Logdet, T, Tr
+from .measure import chain, is_symmetric, open_chain
+from .patterns import (
+    Add, Apply, Det, Div, Had, Hole, Inv, Logdet, MatPow, Mul, Of, Pat, Rest, T, Tr,
+)
 
-__all__ = ["MATRIX", "on", "transposed", "product"]
+__all__ = ["MATRIX", "MATRIX_CHOICES", "MATRIX_FORMS", "transposed", "product"]
 
-A = Hole("A")
-
-
-def on(op: Op):
-    """Mark a rule function with the op it rewrites (the engine indexes rules by op)."""
-    def mark(fn):
-        fn.op = op
-        return fn
-    return mark
+A, B, C = Hole("A"), Hole("B"), Hole("C")
+S = Hole("s", lambda n: n.is_scalar)
+SYM = Hole("A", is_symmetric)
 
 
 def transposed(node: Node) -> Node:
@@ -35,11 +36,9 @@ def transposed(node: Node) -> Node:
     return build.transpose(node)
 
 
-def _transpose_change(node: Node) -> int:
-    """How many tokens transposing ``node`` adds (-1 when it removes a transpose)."""
-    if node.op is Op.TRANSPOSE:
-        return -1
-    return 0 if node.is_scalar or is_symmetric(node) else 1
+def Flip(a) -> Apply:
+    """As a right side: ``a'`` without a double transpose."""
+    return Apply(transposed, (a,))
 
 
 def product(factors: list[Node]) -> Node:
@@ -49,61 +48,50 @@ def product(factors: list[Node]) -> Node:
     return node
 
 
-def _key(node: Node) -> tuple:
-    return (cost(node), repr(node))
+def _transpose_of_product(b) -> Node:
+    """(A*B*C)' = C'*B'*A'."""
+    return product([transposed(f) for f in reversed(chain(b["P"]))])
 
 
-@on(Op.TRANSPOSE)
-def _push_transpose(node: Node) -> Node | None:
-    """(A*B)' = B'*A', (A + B)' = A' + B' and (A/c)' = A'/c, when the result is shorter."""
-    inner = node.args[0]
-    if inner.op is Op.MATMUL:
-        factors = chain(inner)
-        if sum(_transpose_change(f) for f in factors) > 1:
-            return None
-        out = product([transposed(f) for f in reversed(factors)])
-    elif inner.op is Op.ADD:
-        out = build.add(*(transposed(t) for t in inner.args))
-    elif inner.op is Op.HADAMARD:
-        out = build.hadamard(*(transposed(t) for t in inner.args))
-    elif inner.op is Op.DIV and inner.args[1].is_scalar:
-        out = build.div(transposed(inner.args[0]), inner.args[1])
-    else:
-        return None
-    return out if cost(out) <= cost(node) else None
+def _transpose_of_sum(b) -> Node:
+    """(A + B)' = A' + B'."""
+    return build.add(*(transposed(t) for t in b["terms"]))
 
 
-@on(Op.MATMUL)
-def _pull_transpose(node: Node) -> Node | None:
-    """B'*A' = (A*B)', when it prints shorter."""
+def _pull_transpose(b) -> Node | None:
+    """C'*B'*A' = (A*B*C)'."""
+    node = b["node"]
     factors = chain(node)
     if sum(f.op is Op.TRANSPOSE for f in factors) < 2 or node.rank != 2 or node.shape[0] == 1:
         return None
-    out = transposed(product([transposed(f) for f in reversed(factors)]))
-    return out if cost(out) < cost(node) else None
+    return transposed(product([transposed(f) for f in reversed(factors)]))
 
 
-@on(Op.TRANSPOSE)
-def _symmetric_transpose(node: Node) -> Node | None:
-    return node.args[0] if is_symmetric(node.args[0]) else None
-
-
-@on(Op.TRACE)
-def _cyclic_trace(node: Node) -> Node | None:
-    """tr(A*B*C) = tr(B*C*A) = tr(C'*B'*A'): one representative of them all."""
-    factors = open_chain(node.args[0], transposed)
-    if len(factors) < 2:
+def _transpose_out_of_a_sum(b) -> Node | None:
+    """A' + B' = (A + B)'."""
+    node = b["node"]
+    transposed_terms = [t for t in node.args if t.op is Op.TRANSPOSE and t.rank == 2]
+    if len(transposed_terms) < 2:
         return None
+    inner = build.add(*(t.args[0] for t in transposed_terms))
+    rest = [t for t in node.args if not (t.op is Op.TRANSPOSE and t.rank == 2)]
+    return build.add(build.transpose(inner), *rest)
+
+
+def _rotations(b) -> list[Node]:
+    """tr(A*B*C) = tr(B*C*A) = tr(C'*B'*A'): every rotation of the chain, either way round."""
+    factors = open_chain(b["A"], transposed)
+    if len(factors) < 2:
+        return []
     flipped = [transposed(f) for f in reversed(factors)]
-    candidates = []
+    out = []
     for seq in (factors, flipped):
         for k in range(len(seq)):
             rot = seq[k:] + seq[:k]
             if _fits(rot):
                 prod = product(rot)
-                candidates.append(prod if prod.is_scalar else build.unary(Op.TRACE, prod))
-    best = min(candidates, key=_key)
-    return None if best is node else best
+                out.append(prod if prod.is_scalar else build.unary(Op.TRACE, prod))
+    return out
 
 
 def _fits(factors: list[Node]) -> bool:
@@ -115,29 +103,15 @@ def _fits(factors: list[Node]) -> bool:
     return True
 
 
-@on(Op.MATMUL)
-def _scalar_orientation(node: Node) -> Node | None:
-    """u'*M*v = v'*M'*u: a scalar is written in the orientation that sorts first."""
-    if not node.is_scalar:
-        return None
-    factors = open_chain(node, transposed)
-    opened = product(factors)
-    flipped = product([transposed(f) for f in reversed(factors)])
-    best = min((node, opened, flipped), key=_key)
-    return None if best is node else best
+def _orientations(b) -> tuple[Node, Node]:
+    """u'*M*v = v'*M'*u, with transposed products in the chain opened."""
+    factors = open_chain(b["node"], transposed)
+    return product(factors), product([transposed(f) for f in reversed(factors)])
 
 
-@on(Op.MATMUL)
-def _associate(node: Node) -> Node | None:
-    """A*(B*C) = A*B*C: products are written left to right."""
-    if node.args[1].op is not Op.MATMUL:
-        return None
-    return product(chain(node))
-
-
-@on(Op.ADD)
-def _sum_of_diagonals(node: Node) -> Node | None:
+def _sum_of_diagonals(b) -> Node | None:
     """diag(u) + diag(v) = diag(u + v)."""
+    node = b["node"]
     def vector_of(t: Node):
         if t.op is Op.DIAGM:
             return t.args[0]
@@ -203,35 +177,31 @@ def _expand_inverses(factors: list[Node]) -> list[Node]:
     return out
 
 
-@on(Op.MATMUL)
-def _powers_in_a_product(node: Node) -> Node | None:
-    """A*A = A^2, A^2*inv(A) = A, inv(A*B)*A = inv(B): powers of one base in a row combine."""
+def _combined_powers(b) -> list[Node]:
+    """A*A = A^2, A^2*inv(A) = A, inv(A*B)*A = inv(B): powers of one base in a row combine
+    (inverses of products expanded, or not)."""
+    node = b["node"]
     factors = chain(node)
     expanded = _expand_inverses(factors)
     bases = [_power_of(f)[0] for f in expanded]
     if len(expanded) == len(factors) and all(a is not b for a, b in zip(bases, bases[1:])):
-        return None
-    best = None
+        return []
+    out = []
     for candidate in (factors, expanded):
         merged = _merge_powers(candidate)
-        if len(merged) == len(candidate) and candidate is factors:
-            continue
-        out = product(merged) if merged else build.eye(node.shape[0])
-        if out.shape == node.shape and out is not node and cost(out) <= cost(node) and \
-                len(merged) < len(factors) and (best is None or cost(out) < cost(best)):
-            best = out
-    return best
+        if len(merged) < len(factors):
+            out.append(product(merged) if merged else build.eye(node.shape[0]))
+    return out
 
 
-@on(Op.MATMUL)
-def _outer_ones(node: Node) -> Node | None:
+def _outer_ones(b) -> Node | None:
     """vector(1)*vector(1)' = matrix(1), inside a product too."""
-    factors = chain(node)
+    factors = chain(b["node"])
     for k in range(len(factors) - 1):
         a, b = factors[k], factors[k + 1]
-        if a.op is Op.FILL and a.rank == 1 and b.op is Op.TRANSPOSE and \
-                b.args[0].op is Op.FILL and b.args[0].rank == 1 and \
-                a.attrs == b.args[0].attrs:
+        row = b.args[0] if b.op is Op.TRANSPOSE else b
+        if a.op is Op.FILL and a.rank == 1 and row.op is Op.FILL and a.attrs == row.attrs \
+                and (b.op is Op.TRANSPOSE and row.rank == 1 or b.rank == 2 and b.shape[0] == 1):
             ones = build.fill(a.attrs[0] * 1.0, (a.shape[0], b.shape[1]))
             if a.attrs[0] != 1.0:
                 ones = build.fill(a.attrs[0] ** 2, ones.shape)
@@ -239,41 +209,36 @@ def _outer_ones(node: Node) -> Node | None:
     return None
 
 
-@on(Op.ADD)
-def _transpose_out_of_a_sum(node: Node) -> Node | None:
-    """A' + B' = (A + B)', when it prints shorter."""
-    transposed_terms = [t for t in node.args if t.op is Op.TRANSPOSE and t.rank == 2]
-    if len(transposed_terms) < 2:
-        return None
-    inner = build.add(*(t.args[0] for t in transposed_terms))
-    rest = [t for t in node.args if not (t.op is Op.TRANSPOSE and t.rank == 2)]
-    out = build.add(build.transpose(inner), *rest)
-    return out if cost(out) < cost(node) else None
-
-
-@on(Op.MATPOW)
-def _transpose_out_of_a_power(node: Node) -> Node | None:
-    """(A')^k = (A^k)'."""
-    base = node.args[0]
-    if base.op is not Op.TRANSPOSE:
-        return None
-    return build.transpose(build.matpow(base.args[0], node.attrs[0]))
-
-
 MATRIX = RuleSet("matrix", (
-    Rule("transpose out of a power", _transpose_out_of_a_power, example="(A')^2"),
-    Rule("powers in a product combine", _powers_in_a_product, example="A*A*inv(A)*B"),
-    Rule("outer product of ones", _outer_ones, example="A*vector(1)*vector(1)' + B"),
-    Rule("transpose out of a sum", _transpose_out_of_a_sum, example="(A*B)' + (B*A)'"),
-    Rule("products associate", _associate, example="A*(B*C)"),
-    Rule("sum of diagonal matrices", _sum_of_diagonals, example="diag(x) - diag(y)"),
-    Rule("symmetric matrix equals its transpose", _symmetric_transpose, example="(A'*A)'"),
-    Rule("transpose of a product or sum", _push_transpose, example="(A'*B)'"),
-    Rule("transpose out of a product", _pull_transpose, example="B'*A'"),
+    Rule("transpose out of a power", MatPow(T(A), "k"), T(MatPow(A, "k")), example="(A')^2"),
+    Rule("outer product of ones", Of(Op.MATMUL), _outer_ones,
+         example="A*vector(1)*vector(1)' + B"),
+    Rule("products associate", Mul(A, Mul(B, C)), Mul(Mul(A, B), C), example="A*(B*C)"),
+    Rule("sum of diagonal matrices", Of(Op.ADD), _sum_of_diagonals, example="diag(x) - diag(y)"),
+    Rule("symmetric matrix equals its transpose", T(SYM), SYM, example="(A'*A)'"),
     Rule("transpose of the inverse", Inv(T(A)), T(Inv(A)), example="inv(A')"),
     Rule("trace of a transpose", Tr(T(A)), Tr(A), example="tr(A')"),
     Rule("determinant of a transpose", Det(T(A)), Det(A), example="det(A')"),
     Rule("log-determinant of a transpose", Logdet(T(A)), Logdet(A), example="logdet(A')"),
-    Rule("cyclic property of the trace", _cyclic_trace, example="tr(B*A)"),
-    Rule("a scalar equals its transpose", _scalar_orientation, example="y'*A'*x"),
+))
+
+MATRIX_CHOICES = RuleSet("matrix choices", (
+    Rule("powers in a product combine", Of(Op.MATMUL), _combined_powers,
+         example="A*A*inv(A)*B"),
+    Rule("transpose of a product", T(Pat(Op.MATMUL, None, None, "P")), _transpose_of_product,
+         example="(A'*B)'"),
+    Rule("transpose of a sum", T(Add(Rest("terms"))), _transpose_of_sum, example="(A' + B)'"),
+    Rule("transpose of an element-wise product", T(Had(A, B)), Had(Flip(A), Flip(B)),
+         example="(A'.*B')'"),
+    Rule("transpose of a quotient by a scalar", T(Div(A, S)), Div(Flip(A), S),
+         example="(A/c)'"),
+    Rule("transpose out of a product", Of(Op.MATMUL), _pull_transpose, example="B'*A'"),
+    Rule("transpose out of a sum", Of(Op.ADD), _transpose_out_of_a_sum,
+         example="(A*B)' + (B*A)'"),
+))
+
+MATRIX_FORMS = RuleSet("matrix forms", (
+    Rule("cyclic property of the trace", Tr(A), _rotations, example="tr(B*A)"),
+    Rule("a scalar equals its transpose", Pat(Op.MATMUL, None, None, "node"), _orientations,
+         when=lambda b: b["node"].is_scalar, example="y'*A'*x"),
 ))

@@ -2,8 +2,11 @@
 
 A term is read as ``number × scalar factor × chain of matrix factors``.  Like terms (same
 scalar factor and chain) add their numbers: ``X*B + X*B`` is ``2*X*B``.  Terms that share the
-first (or last) factor of their chains, or their scalar factor, or their number, have it
-pulled out when that prints shorter: ``D'*D*W - D'*X`` is ``D'*(D*W - X)``.
+first (or last) factor of their chains, or their scalar factor, or their number, can have it
+pulled out: ``D'*D*W - D'*X`` is ``D'*(D*W - X)``.  Those four ways are ``SUMS_CHOICES``,
+alternatives the ``minimize`` strategy weighs against the sum as it stands, so a factor is
+pulled out only when that prints shorter.  Every rule here is a rule function, since each
+reads a sum of any number of terms (the left side ``Of(Op.ADD)``).
 """
 
 from __future__ import annotations
@@ -12,10 +15,11 @@ from dataclasses import dataclass
 
 from ..ir import Node, Op, build
 from .engine import Rule, RuleSet
-from .measure import chain, cost, is_zero
-from .rules_matrix import on, product
+from .measure import chain, is_zero
+from .patterns import Of
+from .rules_matrix import product
 
-__all__ = ["SUMS"]
+__all__ = ["SUMS", "SUMS_CHOICES"]
 
 
 @dataclass
@@ -62,8 +66,9 @@ def _sum(terms: list[_Term], shape) -> Node:
     return build.add(*nodes)
 
 
-@on(Op.ADD)
-def _flatten(node: Node) -> Node | None:
+def _flatten(b) -> Node | None:
+    """(a + b) + c = a + b + c, and a + 0 = a."""
+    node = b["node"]
     if not any(a.op is Op.ADD or is_zero(a) for a in node.args):
         return None
     terms = []
@@ -79,8 +84,9 @@ def _flatten(node: Node) -> Node | None:
     return build.add(*terms)
 
 
-@on(Op.ADD)
-def _collect(node: Node) -> Node | None:
+def _collect(b) -> Node | None:
+    """a*X + b*X = (a + b)*X for numbers a, b."""
+    node = b["node"]
     groups: dict[tuple, _Term] = {}
     for a in node.args:
         t = _read(a)
@@ -97,16 +103,12 @@ def _collect(node: Node) -> Node | None:
     return out
 
 
-@on(Op.ADD)
-def _factor(node: Node) -> Node | None:
+def _common_factors(b) -> list[Node]:
+    """a*x + a*y = a*(x + y), for a common number, scalar, first or last factor of the terms."""
+    node = b["node"]
     terms = [_read(a) for a in node.args]
-    best = None
-    for pulled in (_by_number, _by_scalar, _by_left, _by_right):
-        out = pulled(terms, node)
-        if out is not None and out.shape == node.shape and cost(out) < cost(node) and \
-                (best is None or cost(out) < cost(best)):
-            best = out
-    return best
+    pulled = (by(terms, node) for by in (_by_number, _by_scalar, _by_left, _by_right))
+    return [out for out in pulled if out is not None]
 
 
 def _split(terms: list[_Term], key) -> tuple[object, list[int]] | tuple[None, None]:
@@ -174,7 +176,10 @@ def _by_right(terms, node):
 
 
 SUMS = RuleSet("sums", (
-    Rule("flatten sums and drop zeros", _flatten, example="(x + y) + 0*z"),
-    Rule("collect like terms", _collect, example="X*B + X*B"),
-    Rule("pull out a common factor", _factor, example="D'*D*W - D'*X"),
+    Rule("flatten sums and drop zeros", Of(Op.ADD), _flatten, example="(x + y) + 0*z"),
+    Rule("collect like terms", Of(Op.ADD), _collect, example="X*B + X*B"),
+))
+
+SUMS_CHOICES = RuleSet("sum choices", (
+    Rule("pull out a common factor", Of(Op.ADD), _common_factors, example="D'*D*W - D'*X"),
 ))

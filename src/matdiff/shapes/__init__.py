@@ -2,6 +2,6 @@
 
 from .infer import Typed
 from .kinds import infer
-from .naming import KINDS, kind_by_convention
+from .naming import kind_by_convention
 
-__all__ = ["Typed", "infer", "KINDS", "kind_by_convention"]
+__all__ = ["Typed", "infer", "kind_by_convention"]

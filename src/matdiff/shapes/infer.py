@@ -7,9 +7,10 @@ expression.  A conflict raises :class:`ShapeError` naming both operands, their s
 and their places.
 
 Only after every constraint is solved are the unknown sizes given names (``m``, ``n``, ``p`` …
-in order of appearance, avoiding declared names) and the IR built, so every node is interned
-with its final shape.  Fresh sizes never unify with a literal 1: a vector is a column of
-unknown length, never silently a 1×1.
+in order of appearance, avoiding declared names) and the IR built through
+:func:`~matdiff.ir.build.construct`, which sizes each node from its leaves and checks it again
+with the same rules, so every node is interned with its final shape.  Fresh sizes never unify
+with a literal 1: a vector is a column of unknown length, never silently a 1×1.
 """
 
 from __future__ import annotations
@@ -18,25 +19,17 @@ from dataclasses import dataclass, field
 
 from ..errors import ParseError, ShapeError, UnsupportedError
 from ..ir import Node, Op, build, dims as dimmod
-from ..ir.nodes import make as make_node
-from ..ir.nodes import ELEMENTWISE_FUNCS, leading_number
+from ..ir.nodes import leading_number
 from ..ir.shape_rules import SHAPE_RULES
+from ..ir.vocabulary import CONSTANT, ELEMENTWISE_FAMILY, FUNCTIONS, LATER
 from ..ir.reading import Choice
 from ..ir.syntax import Syn
 from .naming import declaration, kind_by_convention
 from .solver import Prod, Solver
 
-__all__ = ["Typed", "infer_with", "FUNCTIONS", "TRANSPOSED_SCALAR", "ROW_THEN_SCALAR",
+__all__ = ["Typed", "infer_with", "TRANSPOSED_SCALAR", "ROW_THEN_SCALAR",
            "MATRIX_THEN_SCALAR"]
 
-_UNARY_OPS = {
-    "tr": Op.TRACE, "det": Op.DET, "logdet": Op.LOGDET, "inv": Op.INV, "vec": Op.VEC,
-    "sum": Op.SUM, "norm2": Op.NORM2, "norm1": Op.NORM1, "logsumexp": Op.LOGSUMEXP,
-    "softmax": Op.SOFTMAX,
-}
-_LATER = ("expm", "logm", "sqrtm")
-FUNCTIONS = frozenset({*_UNARY_OPS, *ELEMENTWISE_FUNCS, "diag", "kron", "eye", "vector",
-                       "matrix", *_LATER})
 MAX_DEPTH = 200
 TRANSPOSED_SCALAR = float("inf")
 """What reading an undeclared name as a scalar costs where the text transposes it: nobody
@@ -153,13 +146,13 @@ class _Inference:
     def variable(self, syn: Syn) -> _T:
         name = syn.value
         if name not in self.var_shapes:
-            self.var_shapes[name], self.var_kinds[name] = self.declare(name, syn)
+            self.var_shapes[name], self.var_kinds[name] = self.declare(name)
             self.var_spans[name] = syn.span
             self.order.append(name)
         return _T(Op.VAR, [], (name, self.var_kinds[name]), self.var_shapes[name], syn.span,
                   name)
 
-    def declare(self, name: str, syn: Syn) -> tuple[tuple, str]:
+    def declare(self, name: str) -> tuple[tuple, str]:
         spec = self.declared.get(name, None)
         if spec is None:
             spec = self.assigned.get(name) or kind_by_convention(name)
@@ -214,12 +207,12 @@ class _Inference:
         return self.visit(syn.args[0])
 
     def k_add(self, syn):
-        return self.sum(syn, negate=False)
+        return self.sum(syn)
 
     def k_sub(self, syn):
-        return self.sum(syn, negate=True)
+        return self.sum(syn)
 
-    def sum(self, syn, negate: bool) -> _T:
+    def sum(self, syn) -> _T:
         """A flat sum: ``a + b - c`` is one sum of three terms (parentheses keep nesting).
 
         The chain of ``+``/``-`` is walked without recursion, so long sums nest no deeper."""
@@ -353,28 +346,27 @@ class _Inference:
 
     def k_call(self, syn):
         name = syn.value
-        if name not in FUNCTIONS:
+        function = FUNCTIONS.get(name)
+        if function is None:
             raise self.error(ParseError, f"{name} is not a known function",
                              (syn.span[0], syn.span[0] + len(name)))
-        if name in _LATER:
+        if function.family == LATER:
             raise self.error(UnsupportedError,
                              f"{name} (a matrix function) is not supported yet",
                              (syn.span[0], syn.span[0] + len(name)))
-        if name in ("eye", "vector", "matrix"):
+        if function.family == CONSTANT:
             return self.constant_array(syn)
-        want = 2 if name == "kron" else 1
+        want = function.arity
         if len(syn.args) != want:
             raise self.error(ParseError, f"{name} takes {want} argument"
                              f"{'s' if want > 1 else ''}, got {len(syn.args)}", syn.span)
         args = [self.visit(a) for a in syn.args]
-        if name == "kron":
-            return self.typed(Op.KRON, args, (), syn)
-        if name == "diag":
-            op = Op.DIAGM if len(args[0].shape) == 1 else Op.DIAGV
-            return self.typed(op, args, (), syn)
-        if name in ELEMENTWISE_FUNCS:
+        if function.family == ELEMENTWISE_FAMILY:
             return _T(Op.FUNC, args, (name,), args[0].shape, syn.span)
-        return self.typed(_UNARY_OPS[name], args, (), syn)
+        op = function.ops[0]
+        if op is Op.DIAGM and len(args[0].shape) != 1:
+            op = Op.DIAGV  # diag of a matrix is its diagonal
+        return self.typed(op, args, (), syn)
 
     def constant_array(self, syn: Syn) -> _T:
         name, fresh = syn.value, self.solver.fresh
@@ -420,15 +412,16 @@ class _Inference:
         def make(t: _T) -> Node:
             op = t.op
             if op is Op.VAR:
-                node = variables[t.name] = build.var(t.name, shape_of(t), t.attrs[1],
-                                                     span=t.span)
+                node = variables.get(t.name)
+                if node is None:  # a name's every occurrence is one interned node
+                    node = variables[t.name] = build.var(t.name, shape_of(t), t.attrs[1],
+                                                         span=t.span)
                 return node
             if op is Op.CONST:
                 return build.const(t.attrs[0], span=t.span)
             if op is Op.EYE or op is Op.FILL:
                 return build.construct(op, (), t.attrs, span=t.span, leaf_shape=shape_of(t))
-            return make_node(op, tuple([make(a) for a in t.args]), t.attrs, shape_of(t),
-                             t.span)  # the shape rules already ran, in inference
+            return build.construct(op, tuple([make(a) for a in t.args]), t.attrs, t.span)
 
         node = make(root)
         return Typed(node, self.text, variables, self.order, None, self.var_spans)

@@ -13,16 +13,9 @@ import re
 from collections.abc import Callable
 
 from ..errors import ArgumentError
+from ..ir.vocabulary import GREEK, KIND_RANKS, KINDS
 
-__all__ = ["GREEK", "KINDS", "kind_by_convention", "convention_reason", "greek_base",
-           "declaration"]
-
-GREEK = frozenset("""
-alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi
-omicron pi varpi rho varrho sigma varsigma tau upsilon phi varphi chi psi omega
-""".split())
-
-KINDS = ("scalar", "vector", "matrix", "symmetric", "spd")
+__all__ = ["kind_by_convention", "convention_reason", "greek_base", "declaration"]
 
 
 def greek_base(name: str) -> str | None:
@@ -55,9 +48,6 @@ def convention_reason(name: str) -> str:
     if name[0].lower() <= "g":
         return "naming convention: a name starting with a-g is a scalar"
     return "naming convention: a name starting with h-z is a vector"
-
-
-_RANKS = {"scalar": 0, "vector": 1, "matrix": 2, "symmetric": 2, "spd": 2}
 
 
 def _kind(name: str, spec) -> str:
@@ -94,7 +84,7 @@ def declaration(name: str, spec, fresh: Callable[[], object]) -> tuple[tuple, st
             return declaration(name, kind, fresh)
         shape = _shape(name, spec["shape"])
         square = kind not in ("symmetric", "spd") or shape[0] == shape[-1]
-        if len(shape) != _RANKS[kind] or not square:
+        if len(shape) != KIND_RANKS[kind] or not square:
             raise ArgumentError(f"{name} is declared {kind} but its shape {shape} is not one")
         return shape, kind if kind in ("symmetric", "spd") else ""
     if isinstance(spec, str):

@@ -42,7 +42,8 @@ from starlette.staticfiles import StaticFiles
 
 import matdiff as md
 
-from .results import error_json, vars_from_json
+from ..presentation import error_json
+from .results import vars_from_json
 from .worker import WorkerPool
 
 __all__ = ["create_app", "STATIC_DIR"]

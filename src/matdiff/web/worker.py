@@ -17,7 +17,8 @@ Invariants:
 Inside a worker the task runs on a thread with a large stack and a high recursion limit, so
 deep nesting fails (if at all) as a clean ``RecursionError`` reported as a ``limit`` error;
 the address space is capped so that runaway memory is a ``MemoryError``, not a dead machine.
-Replies are ``(status, body)`` with the JSON bodies of :mod:`.results`.
+Replies are ``(status, body)`` with the JSON bodies of :mod:`matdiff.presentation` and
+:mod:`.results`.
 """
 
 from __future__ import annotations
@@ -48,8 +49,8 @@ def compute(task: str, payload: dict[str, Any]) -> tuple[int, dict]:
     body)``."""
     import matdiff as md
 
-    from .results import (derivative_json, error_json, expression_json, variables_json,
-                          verification_json)
+    from ..presentation import derivative_json, error_json, verification_json
+    from .results import expression_json, variables_json
 
     try:
         expr, vars = payload["expr"], payload.get("vars")
