@@ -149,3 +149,20 @@ def test_an_unknown_name_far_from_every_function_gets_no_guess():
     with pytest.raises(md.ParseError) as caught:
         md.parse("frobnicate(x)")
     assert caught.value.message == "frobnicate is not a known function"
+
+
+@pytest.mark.parametrize("text, wrt, want", [
+    ("w^Tx", "w", "x"),
+    ("a^Tx", "x", "a"),
+    ("x^T*A*x", "x", "(A + A')*x"),
+    ("|x|", "x", "diag(sign(x))"),
+    ("log(|X|)", "X", "inv(X)'"),
+], ids=["w^Tx", "a^Tx", "x^T*A*x", "bars of a vector", "bars of a matrix"])
+def test_latex_marks_without_a_backslash(text, wrt, want):
+    """``^T`` before a letter is TeX's transpose, single bars are |.|, in ASCII text too."""
+    assert str(md.derivative(text, wrt=wrt)) == want
+
+
+def test_a_declared_T_keeps_the_caret_a_power():
+    d = md.derivative("a^T", wrt="a", vars={"T": ()})
+    assert str(d) == "a^(T - 1)*T"

@@ -99,7 +99,8 @@ def _trace(node, g, i):
 
 
 def _sum(node, g, i):
-    return build.scale(g, build.fill(1.0, node.args[0].shape))
+    arg = node.args[0]
+    return g if arg.is_scalar else build.scale(g, build.fill(1.0, arg.shape))
 
 
 def _diagm(node, g, i):

@@ -2,10 +2,12 @@
 
 SPEC §3: LaTeX is recognised by a backslash, ``^{``, ``_{`` or ``\\|``.  Input without those
 marks is ASCII; but where the ASCII reading fails for want of an operator between two operands
-(``2x``, ``D W``, also inside a function's argument: ``tr(D W)``) or the text transposes with
-``^T`` (``x^TAx``), it is LaTeX with no backslash, and is read as such, each implicit product
-noted (if that fails too, the ASCII error is the answer).  The ASCII parser says so by a flag
-on its error (``ParseError.implicit_product``), never by the wording of its message.
+(``2x``, ``D W``, also inside a function's argument: ``tr(D W)``), it is LaTeX with no
+backslash, and is read as such, each implicit product noted (if that fails too, the ASCII
+error is the answer).  The ASCII parser says so by a flag on its error
+(``ParseError.implicit_product``), never by the wording of its message.  Text that transposes
+with ``^T`` (``x^TAx``, ``w^Tx``) or has bars (``|A|``) is read as LaTeX first, and as ASCII
+only where that fails.
 
 Unicode as pasted (``−``, ``Aᵀ``, ``‖x‖``, ``β``) is first written in the languages' spelling
 (:mod:`.unicode`); the result quotes the text as given, with its spans, readings and the
@@ -26,7 +28,8 @@ from .unicode import Pasted, rewrite_pasted
 __all__ = ["parse", "is_latex"]
 
 _LATEX = re.compile(r"\\|\^\{|_\{")
-_CARET_T = re.compile(r"\^T(?![A-Za-z0-9_])|\^T(?=[A-Z])")
+_CARET_T = re.compile(r"\^T(?![0-9_])")
+_ONE_BAR = re.compile(r"(?<!\|)\|(?!\|)")
 
 
 def is_latex(text: str) -> bool:
@@ -69,14 +72,28 @@ def _as_given(typed: Typed, pasted: Pasted) -> Typed:
     return typed
 
 
+def _latex_marks(text: str, vars: dict | None) -> bool:
+    """LaTeX without a backslash: a transpose written ``^T`` (unless ``T`` is declared:
+    ``x^Tx`` is x transposed times x, as TeX reads it) or bars ``|A|``."""
+    return bool(_ONE_BAR.search(text)) or ("T" not in (vars or {})
+                                            and bool(_CARET_T.search(text)))
+
+
 def _parse(text: str, vars: dict | None) -> Typed:
     if is_latex(text):
         return _typed(text, vars, latex=True)
+    if _latex_marks(text, vars):
+        try:
+            return _typed(text, vars, latex=True, products=True)
+        except MatdiffError as latex_error:
+            try:
+                return _typed(text, vars, latex=False)
+            except MatdiffError:
+                raise latex_error from None
     try:
         return _typed(text, vars, latex=False)
     except MatdiffError as ascii_error:
-        implicit = isinstance(ascii_error, ParseError) and ascii_error.implicit_product
-        if not (implicit or _CARET_T.search(text)):
+        if not (isinstance(ascii_error, ParseError) and ascii_error.implicit_product):
             raise
         try:
             return _typed(text, vars, latex=True, products=True)

@@ -58,15 +58,6 @@ def _ones_vector(node) -> bool:
 ONES = Hole("one", lambda n: n.op is Op.FILL and n.attrs[0] == 1.0)
 
 
-def _transposed_shape(shape: tuple) -> tuple:
-    """The shape of a transpose: a column and a row swap, a matrix's dimensions too."""
-    if len(shape) == 1:
-        return (1, shape[0])
-    if shape[0] == 1:
-        return (shape[1],)
-    return (shape[1], shape[0])
-
-
 def _scalar_product(s, t):
     """s*t with a number first."""
     return build.mul(t, s) if t.op is Op.CONST and s.op is not Op.CONST else build.mul(s, t)
@@ -144,9 +135,6 @@ IDENTITIES = RuleSet("identities", (
     Rule("ones element-wise (left)", Had(ONES, A), A, example="vector(1).*x"),
     Rule("ones over an array, element-wise", Had(Div(ONES, A), B), Div(B, A),
          example="(vector(1)./exp(x)).*y"),
-    Rule("transpose of a constant array", T(Hole("F", lambda n: n.op is Op.FILL)),
-         lambda b: build.fill(b["F"].attrs[0], _transposed_shape(b["F"].shape)),
-         example="x' + matrix(2)'"),
     Rule("identity over a scalar (right)", Mul(A, Div(I, S)), Div(A, S),
          example="A*(eye/a)"),
     Rule("identity over a scalar (left)", Mul(Div(I, S), A), Div(A, S),
