@@ -42,6 +42,8 @@ LINEAR = {
     "diag of a vector": build.matmul(A, build.unary(Op.DIAGM, dx)),
     "diag of a matrix": build.unary(Op.DIAGV, build.matmul(A, dX)),
     "broadcast scalar in a sum": build.add(ds, build.scale(ds, A)),
+    "trace of a scalar": build.unary(Op.TRACE, build.scale(s, ds)),
+    "sum of a scalar": build.unary(Op.SUM, build.scale(s, ds)),
 }
 
 

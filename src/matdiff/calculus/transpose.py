@@ -95,7 +95,8 @@ def _transpose(node, g, i):
 
 
 def _trace(node, g, i):
-    return build.scale(g, build.eye(node.args[0].shape[0]))
+    arg = node.args[0]
+    return g if arg.is_scalar else build.scale(g, build.eye(arg.shape[0]))
 
 
 def _sum(node, g, i):
