@@ -143,3 +143,15 @@ def test_the_declared_reading_is_found_where_only_it_fits(data):
         want, got = declared.evaluate(**arrays), e.evaluate(**arrays)
     if np.all(np.isfinite(want)):
         assert relative_error(got, want) < 1e-9
+
+
+def test_many_transposed_names_are_all_vectors():
+    text = " + ".join(f"a{i}'*X*b{i}" for i in range(8))
+    read = kinds_read(md.parse(text).reading)
+    assert all(read[f"a{i}"].startswith("a vector") for i in range(8))
+    assert all(read[f"b{i}"].startswith("a vector") for i in range(8))
+
+
+def test_a_transposed_scalar_stays_where_nothing_else_fits():
+    read = kinds_read(md.parse("x/exp(0.5 + a')").reading)
+    assert read["a"] == "a scalar"

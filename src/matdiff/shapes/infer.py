@@ -37,9 +37,10 @@ transposes a scalar, so another kind is taken wherever one fits."""
 ROW_THEN_SCALAR = 1.5
 """A scalar after a row vector (``a'*X*b``): ``u'*M*v`` is a bilinear form, so this costs
 more than reading the scalar as a vector (1)."""
-MATRIX_THEN_SCALAR = 0.5
+MATRIX_THEN_SCALAR = 0.75
 """A scalar after a matrix (``X*beta``): less usual than before it, but the convention wins
-(``A*b`` keeps b a scalar) unless another reading is needed anyway."""
+(``A*b`` keeps b a scalar) unless another reading is needed anyway; several of them
+(``A*b + C*d + G*h``) outweigh one name read against the convention."""
 
 
 @dataclass(slots=True)

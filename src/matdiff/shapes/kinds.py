@@ -28,7 +28,7 @@ from ..errors import ShapeError
 from ..ir import dims as dimmod
 from ..ir.reading import Choice
 from ..ir.syntax import Syn
-from .infer import Typed, infer_with
+from .infer import FUNCTIONS, Typed, infer_with
 from .naming import convention_reason, kind_by_convention
 
 __all__ = ["infer", "MAX_PASSES"]
@@ -97,13 +97,14 @@ def _size(syn: Syn) -> int:
 class _Search:
     """The search over assignments: uniform-cost first, then a beam by progress."""
 
-    def __init__(self, syn: Syn, text: str, declared: dict):
+    def __init__(self, syn: Syn, text: str, declared: dict, start: dict):
         self.syn, self.text, self.declared = syn, text, declared
         self.passes = min(MAX_PASSES, max(4, _WORK // _size(syn)))
-        self.seen = {frozenset()}
+        self.seen = {frozenset(start.items())}
         self.failed: list[_Pass] = []
         self.best: _Pass | None = None
         self.tie: _Pass | None = None
+        self.doubtful: _Pass | None = None  # the first well-shaped pass, however doubtful
 
     def run(self, assigned: dict, reasons: dict) -> _Pass:
         self.passes -= 1
@@ -116,6 +117,8 @@ class _Search:
                 self.tie = p
         elif not p.ok:
             self.failed.append(p)
+        if p.ok and self.doubtful is None:
+            self.doubtful = p
         return p
 
     def children(self, p: _Pass):
@@ -151,6 +154,21 @@ class _Search:
                 return
             expand(self.run(assigned, reasons))
 
+    def descend(self, p: _Pass) -> None:
+        """From a well-shaped but doubtful pass, change one doubtful name at a time while
+        that lowers the cost (many independent doubts, as in a sum of bilinear forms, would
+        take the uniform-cost search too many passes)."""
+        improved = True
+        while improved and self.passes > 0:
+            improved = False
+            for _, assigned, reasons in sorted(self.children(p), key=lambda c: c[0]):
+                if self.passes <= 0:
+                    break
+                q = self.run(assigned, reasons)
+                if q.cost < p.cost - _EPS:
+                    p, improved = q, True
+                    break
+
     def beam(self) -> None:
         """Where many names are misnamed: keep the passes that got furthest through the
         expression before failing, and change one more name of theirs, until one fits."""
@@ -169,20 +187,44 @@ def _progress(p: _Pass) -> tuple:
     return (-p.inference.visits, p.changes)
 
 
+_TRANSPOSED = "a transposed name is not a scalar"
+
+
+def _transposed_scalars(syn: Syn, declared: dict) -> dict[str, str]:
+    """Undeclared names the text transposes that the convention makes scalars: vectors from
+    the start (nobody transposes a scalar), so the search begins where the text points."""
+    forced, todo = {}, [syn]
+    while todo:
+        node = todo.pop()
+        todo.extend(node.args)
+        if node.kind != "transpose":
+            continue
+        arg = node.args[0]
+        while arg.kind == "group":
+            arg = arg.args[0]
+        if arg.kind == "name" and arg.value not in declared and arg.value not in FUNCTIONS \
+                and arg.value != "eye" and kind_by_convention(arg.value) == "scalar":
+            forced[arg.value] = "vector"
+    return forced
+
+
 def _search(syn: Syn, text: str, declared: dict) -> tuple[_Pass, _Pass | None]:
     """The cheapest well-shaped pass found, and a tie (None without one)."""
-    first = _Pass(syn, text, declared, {})
+    forced = _transposed_scalars(syn, declared)
+    first = _Pass(syn, text, declared, forced, {name: _TRANSPOSED for name in forced})
     if first.ok and not first.inference.doubts:
         return first, None
-    search = _Search(syn, text, declared)
+    search = _Search(syn, text, declared, forced)
     if first.cost < _INF:
         search.best = first
+        search.descend(first)
     search.cheapest(first, share=0.5)
     if search.best is None:
         search.beam()
-    if search.best is None and not first.ok:
+    chosen = search.best or (first if first.ok else search.doubtful)
+    if chosen is None:
         raise first.error
-    return search.best or first, search.tie
+    return chosen, search.tie
 
 
 def _shape_words(kind: str, shape: tuple) -> str:
