@@ -47,15 +47,17 @@ def rows() -> list[Row]:
     return out
 
 
-def table(all_rows: list[Row]) -> str:
-    """The quality table as Markdown, with its summary first."""
+def table(all_rows: list[Row], source: str = "textbook") -> str:
+    """The quality table as Markdown, with its summary first; ``source`` names whose
+    answers matdiff's are measured against (the textbook's, an expert's)."""
     within = sum(r.matdiff_tokens <= r.textbook_tokens for r in all_rows)
     worst = max(all_rows, key=lambda r: r.ratio)
     lines = [
         f"{len(all_rows)} answers; {within} ({100 * within / len(all_rows):.0f}%) have no more "
-        f"tokens than the textbook; the largest ratio is {worst.ratio:.2f} ({worst.name}).",
+        f"tokens than the {source}; the largest ratio is {worst.ratio:.2f} ({worst.name}).",
         "",
-        "| identity | by | textbook | matdiff | tokens (book / matdiff) |",
+        f"| identity | by | {source} | matdiff | "
+        f"tokens ({'book' if source == 'textbook' else source} / matdiff) |",
         "|---|---|---|---|---|",
     ]
     for r in all_rows:
