@@ -124,7 +124,8 @@ def _is_square(shape: tuple) -> bool:
 
 # -- strategies ------------------------------------------------------------------------------
 NUMBERS = (0.5, 2.0, 1.5, 3.0, 0.25)
-FREE_FUNCTIONS = ("exp", "sin", "cos", "tanh", "arctan", "sigmoid", "abs", "sign", "relu")
+FREE_FUNCTIONS = ("exp", "sin", "cos", "tanh", "arctan", "sigmoid", "abs", "sign", "relu",
+                  "heaviside")
 
 
 def _num(value: float) -> Term:
@@ -466,9 +467,9 @@ ELEMENTWISE = {
     "exp": np.exp, "log": np.log, "sin": np.sin, "cos": np.cos, "tan": np.tan,
     "arcsin": np.arcsin, "arccos": np.arccos, "arctan": np.arctan, "tanh": np.tanh,
     "sqrt": np.sqrt, "abs": np.abs, "sign": np.sign, "sigmoid": _sigmoid,
-    "relu": lambda v: np.maximum(v, 0.0),
+    "relu": lambda v: np.maximum(v, 0.0), "heaviside": lambda v: (v > 0).astype(float),
 }
-KINKED = {"abs", "sign", "relu"}
+KINKED = {"abs", "sign", "relu", "heaviside"}
 
 
 def _reduce_axes(value: np.ndarray) -> tuple:

@@ -4,7 +4,8 @@ An :class:`Expression` is parsed, shape-checked input; a :class:`Derivative` is 
 derivative of some order by one variable, in a stated layout.  Both print as text that
 parses back (``str``), as LaTeX (``.latex``), evaluate on arrays (``.evaluate``), compile to a
 function over any array-API library (``.compile``), and show their generated source
-(``.code``).  A derivative also prints in index notation (``.index``).
+(``.code``).  A derivative also prints in index notation (``.index``) and with its repeated
+subexpressions named (``.pretty``, ``.pretty_latex``).
 """
 
 from __future__ import annotations
@@ -148,6 +149,29 @@ class Derivative(_Evaluable):
 
     def __repr__(self) -> str:
         return f"Derivative({str(self)!r}, shape={self.shape}, layout={self.layout!r})"
+
+    @property
+    def pretty(self) -> str:
+        """The result with repeated subexpressions named, for reading:
+        ``X'*diag(s.*(1 - s))*X where s = sigmoid(X*w)`` (``str(d)`` where nothing repeats)."""
+        body, named = self._named
+        if not named:
+            return str(self)
+        return f"{to_text(body)} where " + ", ".join(f"{n} = {to_text(v)}" for n, v in named)
+
+    @property
+    def pretty_latex(self) -> str:
+        """LaTeX of :attr:`pretty`: ``X^\\top \\operatorname{diag}(s \\odot (1 - s)) X,
+        \\quad s = ...`` (``d.latex`` where nothing repeats)."""
+        body, named = self._named
+        if not named:
+            return self.latex
+        return ", \\quad ".join([to_latex(body)] + [f"{latex_name(n)} = {to_latex(v)}"
+                                                     for n, v in named])
+
+    @property
+    def _named(self) -> tuple[Node, tuple]:
+        return self.derivation.named if in_language(self.node) else (self.node, ())
 
     @property
     def in_matrix_form(self) -> bool:

@@ -91,8 +91,8 @@ def _derive_parser() -> argparse.ArgumentParser:
     p.add_argument("--check", action="store_true",
                    help="also compare with central finite differences on random inputs")
     p.add_argument("--json", action="store_true",
-                   help="print one JSON object: text, latex, index, shape, steps, code, "
-                        "check, layout, order, wrt")
+                   help="print one JSON object: text, latex, index, pretty, shape, steps, "
+                        "code, check, layout, order, wrt")
     return p
 
 
@@ -208,14 +208,18 @@ def _shape_text(shape) -> str:
 
 def _report(d, args, check: float | None, style: _Style) -> str:
     summary = f"# {_what(d)} by {d.wrt}, shape {_shape_text(d.shape)}, {d.layout} layout"
-    out = [str(d), style(summary, "2")]
+    out = [str(d)]
+    if d.pretty != out[0]:
+        out.append(f"= {d.pretty}")
+    out.append(style(summary, "2"))
     out.extend(style(f"# {choice}", "2") for choice in d.reading)
 
     def section(title: str, body: str) -> None:
         out.extend(["", style(title, "1"), body.rstrip("\n")])
 
     if args.latex:
-        section("LaTeX", d.latex)
+        section("LaTeX", d.latex if d.pretty_latex == d.latex else
+                f"{d.latex}\n= {d.pretty_latex}")
     if args.index:
         section("index notation", d.index)
     if args.steps:

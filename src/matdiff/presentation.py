@@ -53,6 +53,8 @@ def derivative_json(d, code: str | None = "numpy", check: float | None = None) -
         "text": str(d),
         "latex": d.latex,
         "index": d.index,
+        "pretty": d.pretty,
+        "pretty_latex": d.pretty_latex,
         "shape": shape_json(d.shape),
         "steps": steps_json(d.steps),
         "code": d.code(code) if code else None,

@@ -310,7 +310,7 @@ identity(S, "sigmoid(x)", "sigmoid(x)", "x", {"x": ("n",)},
          "diag(sigmoid(x).*(1 - sigmoid(x)))",
          lambda x: np.diag(sigmoid(x) * (1 - sigmoid(x))), lambda x: sigmoid(x))
 identity(S, "relu(x)", "relu(x)", "x", {"x": ("n",)},
-         "diag((sign(x) + 1)/2)", lambda x: np.diag((np.sign(x) + 1) / 2),
+         "diag(heaviside(x))", lambda x: np.diag((x > 0).astype(float)),
          lambda x: np.maximum(x, 0))
 identity(S, "x.^3", "x.^3", "x", {"x": ("n",)},
          "diag(3*x.^2)", lambda x: np.diag(3 * x ** 2), lambda x: x ** 3)

@@ -20,8 +20,9 @@ import matdiff as md
 
 SEED = "0.5*norm2(D*W - X)^2"
 SEED_VARS = ["--var", "D=m,k", "--var", "W=k,n", "--var", "X=m,n"]
-JSON_KEYS = {"text", "latex", "index", "shape", "steps", "code", "check", "layout", "order",
-             "wrt", "reading"}
+JSON_KEYS = {"text", "latex", "index", "pretty", "pretty_latex", "shape", "steps", "code",
+             "check", "layout", "order", "wrt", "reading"}
+LOGISTIC = "-y'*log(sigmoid(X*w)) - (1 - y)'*log(1 - sigmoid(X*w))"
 
 
 def matdiff(*args, stdin=None, env=None):
@@ -72,6 +73,23 @@ def test_json_schema():
     assert all(set(step) == {"rule", "text", "latex"} for step in out["steps"])
     assert "def " in out["code"]
     assert json.loads(matdiff(SEED, "--wrt", "W", "--json").stdout)["check"] is None
+
+
+def test_repeated_parts_are_named_under_the_answer():
+    r = matdiff(LOGISTIC, "--wrt", "w", "--order", "2", "--latex")
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[:3] == ["X'*diag(sigmoid(X*w).*(1 - sigmoid(X*w)))*X",
+                         "= X'*diag(s.*(1 - s))*X where s = sigmoid(X*w)",
+                         "# Hessian by w, shape (n, n), numerator layout"]
+    latex = lines[lines.index("LaTeX") + 2]
+    assert latex == (r"= X^\top \operatorname{diag}(s \odot (1 - s)) X, \quad "
+                     r"s = \operatorname{sigmoid}(X w)")
+    out = json.loads(matdiff(LOGISTIC, "--wrt", "w", "--order", "2", "--json").stdout)
+    assert out["pretty"] == "X'*diag(s.*(1 - s))*X where s = sigmoid(X*w)"
+    assert out["text"] == lines[0]
+    plain = json.loads(matdiff(SEED, "--wrt", "W", "--json").stdout)
+    assert plain["pretty"] == plain["text"] and plain["pretty_latex"] == plain["latex"]
 
 
 def test_order_and_layout():

@@ -14,10 +14,11 @@ import pytest
 from matdiff.ir import Op
 from matdiff.parsing import parse
 from matdiff.rewriting import SIMPLIFY, Trace, simplify
+from matdiff.rewriting.rules_commutative import PAIRS
 from matdiff.printing.text import to_text
 from node_eval import evaluate, random_arrays, variables_of
 
-RULES = list(SIMPLIFY)
+RULES = list(SIMPLIFY) + list(PAIRS)
 
 
 @pytest.mark.parametrize("rule", RULES, ids=[r.name for r in RULES])

@@ -50,7 +50,20 @@ RAISED = [
     ("an outer product of a chain and a vector",
      [term(1.0, (A, "ik"), (u, "k"), (v, "j"))], "ij", ("n", "m"), "A*u*v'"),
     ("a vector index standing three times is diag(v)",
-     [term(1.0, (x, "i"), (A, "ij"), (B, "ik"))], "jk", ("n", "m"), "(B'*diag(x)*A)'"),
+     [term(1.0, (x, "i"), (A, "ij"), (B, "ik"))], "jk", ("n", "m"), "A'*diag(x)*B"),
+    ("an index summed in one matrix of three is a vector of ones",
+     [term(1.0, (A, "ij"), (M, "ik"), (B, "il"))], "jk", ("n", "n"), "A'*diag(B*vector(1))*M"),
+    ("two chains between the same indices are a Hadamard product",
+     [term(1.0, (A, "ki"), (M, "kj"), (B, "kl"), (B, "jl"))], "ij", ("n", "n"),
+     "A'*(M.*(B*B'))"),
+    ("a Hadamard product of chains read in the direction with fewer transposes",
+     [term(1.0, (A, "ki"), (M, "jk"), (B, "kl"), (B, "jl"))], "ij", ("n", "n"),
+     "(M.*(B*B')*A)'"),
+    ("a chain gathered into a vector beside a vector is a Hadamard product of vectors",
+     [term(1.0, (u, "i"), (A, "ij"), (x, "j"))], "i", ("n",), "u.*(A*x)"),
+    ("vectors at both ends of a matrix are an outer product in a Hadamard product",
+     [term(1.0, (B, "pi"), (u, "p"), (A, "pj"), (x, "j"))], "ij", ("m", "n"),
+     "B'*(A.*(u*x'))"),
     ("factors over the same indices are a Hadamard product",
      [term(1.0, (A, "ij"), (M, "ij"))], "ij", ("n", "n"), "A.*M"),
     ("vectors over the same free index are a Hadamard product",
@@ -76,8 +89,9 @@ ZERO = [
 ]
 
 NO_MATRIX_FORM = [
-    ("an index in three matrices", [term(1.0, (A, "ij"), (M, "ik"), (B, "il"))], "jk",
-     ("n", "n")),
+    ("an index in three matrices that lead to three different places",
+     [term(1.0, (A, "ij"), (M, "ik"), (B, "il"), (build.transpose(B), "lj"), (B, "kl"))],
+     "jk", ("n", "n")),
     ("a tensor of order three", [term(1.0, (build.fuse("n", "m"), "rij"))], "rij",
      (build.fuse("n", "m").shape)),
 ]

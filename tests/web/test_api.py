@@ -90,6 +90,16 @@ def test_latex_seed(client):
     assert body["shape"] == body["variables"]["W"]["shape"]
 
 
+def test_repeated_parts_are_named_in_pretty(client):
+    expr = "-y'*log(sigmoid(X*w)) - (1 - y)'*log(1 - sigmoid(X*w))"
+    body = derive(client, expr=expr, wrt="w", order=2).json()
+    assert body["text"] == "X'*diag(sigmoid(X*w).*(1 - sigmoid(X*w)))*X"
+    assert body["pretty"] == "X'*diag(s.*(1 - s))*X where s = sigmoid(X*w)"
+    assert body["pretty_latex"].endswith(r"\quad s = \operatorname{sigmoid}(X w)")
+    plain = derive(client, expr=SEED, wrt="W").json()
+    assert plain["pretty"] == plain["text"]
+
+
 def test_wrt_defaults_to_the_only_variable(client):
     body = derive(client, expr="sum(exp(x))").json()
     assert body["wrt"] == "x"

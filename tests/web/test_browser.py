@@ -162,3 +162,21 @@ def test_check_my_answer_shows_the_verdict_as_typed(page, live_server, artifacts
     assert page.locator("#verdict").inner_text() == "Correct"
     page.screenshot(path=str(artifacts / "check-my-answer.png"), full_page=True)
     assert page.problems == []
+
+
+def test_repeated_parts_are_shown_named(page, live_server, artifacts):
+    expr = "-y'*log(sigmoid(X*w)) - (1 - y)'*log(1 - sigmoid(X*w))"
+    page.goto(live_server + "/#" + urlencode({"expr": expr, "wrt": "w", "order": "2"}))
+    page.wait_for_function(SETTLED)
+    page.wait_for_function("() => !document.querySelector('#pretty-block').hidden")
+    assert page.locator("#pretty").inner_text() == \
+        "X'*diag(s.*(1 - s))*X where s = sigmoid(X*w)"
+    assert page.locator("#pretty-math .katex").count() == 1
+    assert page.locator("#text").inner_text() == "X'*diag(sigmoid(X*w).*(1 - sigmoid(X*w)))*X"
+    page.screenshot(path=str(artifacts / "named-parts.png"), full_page=True)
+    page.fill("#order", "1")
+    page.wait_for_function("() => !document.querySelector('#text').textContent"
+                           ".includes('diag')")
+    page.wait_for_function(SETTLED)
+    assert not page.locator("#pretty-block").is_visible()
+    assert page.problems == []

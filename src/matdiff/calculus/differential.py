@@ -203,7 +203,8 @@ def elementwise_derivative(name: str, a: Node, fa: Node) -> Node | None:
         "abs": lambda: build.func("sign", a),
         "sign": lambda: None,
         "sigmoid": lambda: emul(fa, one_minus(fa)),
-        "relu": lambda: build.div(build.add(build.func("sign", a), ONE), two),
+        "relu": lambda: build.func("heaviside", a),
+        "heaviside": lambda: None,
     }
     return table[name]()
 

@@ -4,10 +4,10 @@
 differential rules (``dF`` and the differential of every part of ``F``), the index form and
 the result (:class:`~.jacobian.Step`).  What is read later is computed from the record and
 kept in it, never by differentiating again: the vec/Kronecker form of a first derivative, the
-lower-order derivatives (a check of order ``k`` compares with order ``k - 1``), and the
-derivation step by step (:mod:`.derivation`), whose differentials are the recorded ones and
-whose "move the differential out" step is the transpose rules applied to the recorded
-differential (:mod:`.transpose`).
+result with its repeated subexpressions named, the lower-order derivatives (a check of order
+``k`` compares with order ``k - 1``), and the derivation step by step (:mod:`.derivation`),
+whose differentials are the recorded ones and whose "move the differential out" step is the
+transpose rules applied to the recorded differential (:mod:`.transpose`).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from ..ir import Node, Op
 from ..rewriting import simplify
 from ..tensor import kron_form
 from .jacobian import Step, jacobian_step
+from .repeats import name_repeated
 
 __all__ = ["Derivation", "derive"]
 
@@ -61,6 +62,12 @@ class Derivation:
     @cached_property
     def variable_names(self) -> frozenset[str]:
         return frozenset(n.attrs[0] for n in self.f.walk() if n.op is Op.VAR)
+
+    @cached_property
+    def named(self) -> tuple[Node, tuple[tuple[str, Node], ...]]:
+        """The result with its repeated subexpressions named, and their definitions
+        (:func:`.repeats.name_repeated`): what ``where s = ...`` shows."""
+        return name_repeated(self.result, set(self.variable_names))
 
     @cached_property
     def steps(self) -> tuple:

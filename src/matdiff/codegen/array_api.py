@@ -24,6 +24,7 @@ __all__ = ["generate", "Generated"]
 _OWN_FUNCS = {
     "sigmoid": "(1 / (1 + xp.exp(-{})))",
     "relu": "xp.where({0} > 0, {0}, 0 * {0})",
+    "heaviside": "xp.where({0} > 0, 1.0, xp.zeros_like({0}))",
 }
 """The element-wise functions the array API has no function for, as Python templates."""
 
@@ -314,7 +315,7 @@ class _Writer:
             self.needs_dtype = True
             arg = f"xp.asarray({self.expr(a)}, dtype=dtype)"
             return _template(name).format(arg)
-        if name == "relu":
+        if name in ("relu", "heaviside"):
             return _template(name).format(self.named(a))
         if name == "sigmoid":
             return _template(name).format(self.operand(a, UNARY))

@@ -93,6 +93,7 @@ _ROWS = (
     _ew("sign", "sign", words=("sgn",), aliases=("signum",)),
     _ew("sigmoid", greek=("sigma",), aliases=("logistic", "expit")),
     _ew("relu", words=("ReLU",)),
+    _ew("heaviside", aliases=("step",)),
     Function("eye", CONSTANT, (Op.EYE,), aliases=("identity",)),
     Function("vector", CONSTANT, (Op.FILL,)),
     Function("matrix", CONSTANT, (Op.FILL,)),

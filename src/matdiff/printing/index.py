@@ -3,14 +3,15 @@
 ``∂F_ij/∂A_kl = δ_ik B_lj`` — free indices are named ``i j k l …`` in the order of the
 result's axes, summed ones ``p q r s …``; a repeated index is summed.  A factor that is a
 compound expression prints in parentheses with its indices after: ``(D*W - X)_pj``.  Sizes of
-one (the row of a row vector) carry no index.
+one (the row of a row vector) carry no index.  Like terms print combined and numbers folded
+into the coefficient (``2 δ_ik δ_jl``), Kronecker deltas first.
 """
 
 from __future__ import annotations
 
 from ..errors import UnsupportedError
 from ..ir import Node, Op
-from ..tensor import Term
+from ..tensor import Term, tidy
 from .latex import latex_number, to_latex
 from .text import NotInLanguage, number_text, to_text
 
@@ -96,7 +97,9 @@ def index_notation(terms: list[Term], out: tuple, lhs: str | None,
     """``lhs = Σ terms`` with the free indices of ``out``; ``lhs`` may use ``{0}``, ``{1}`` …
 
     for the names of the free indices in order.  Without ``lhs``, the right side alone.
+    The terms print tidied (:func:`matdiff.tensor.tidy`): numbers folded, like terms combined.
     """
+    terms = tidy(terms, out)
     names = _letters(out)
     text = "" if terms else "0"
     for k, t in enumerate(terms):

@@ -45,6 +45,7 @@ _NUMERIC = {
     "arcsin": math.asin, "arccos": math.acos, "arctan": math.atan, "tanh": math.tanh,
     "sqrt": math.sqrt, "abs": abs, "sign": lambda v: float((v > 0) - (v < 0)),
     "sigmoid": lambda v: 1 / (1 + math.exp(-v)), "relu": lambda v: max(v, 0.0),
+    "heaviside": lambda v: float(v > 0),
 }
 _PRODUCTS = (Op.MATMUL, Op.HADAMARD, Op.SCALE, Op.KRON)
 _LINEAR = (Op.TRANSPOSE, Op.TRACE, Op.SUM, Op.NEG, Op.DIAGM, Op.DIAGV, Op.VEC)

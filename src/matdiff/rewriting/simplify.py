@@ -13,15 +13,18 @@ from ..ir import Node
 from .engine import RuleSet, Trace, minimize, rewrite
 from .measure import score, text_order
 from .rules_algebra import ALGEBRA, IDENTITIES
-from .rules_elementwise import ELEMENTWISE, ELEMENTWISE_CHOICES
+from .rules_commutative import COMMUTATIVE_CHOICES, FUNCTIONS
+from .rules_elementwise import ELEMENTWISE
 from .rules_matrix import MATRIX, MATRIX_CHOICES, MATRIX_FORMS
 from .rules_sums import SUMS, SUMS_CHOICES
 
 __all__ = ["CHEAPEST", "ONE_FORM", "SIMPLIFY", "simplify"]
 
-CHEAPEST = minimize("cheapest form", MATRIX_CHOICES + ELEMENTWISE_CHOICES + SUMS_CHOICES, score)
+CHEAPEST = minimize(
+    "cheapest form", MATRIX_CHOICES + COMMUTATIVE_CHOICES + SUMS_CHOICES, score)
 ONE_FORM = minimize("one of equal forms", MATRIX_FORMS, text_order)
-SIMPLIFY = ALGEBRA + IDENTITIES + MATRIX + ELEMENTWISE + SUMS + CHEAPEST + ONE_FORM
+SIMPLIFY = (ALGEBRA + IDENTITIES + MATRIX + ELEMENTWISE + FUNCTIONS + SUMS + CHEAPEST
+            + ONE_FORM)
 
 DEFAULT_BUDGET = 20_000
 

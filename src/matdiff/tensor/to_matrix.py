@@ -5,23 +5,23 @@ one), a summed index joins the two slots it occupies.  Walking that graph from a
 gives a chain of matrix products (a slot entered from its second index reads as a transpose);
 a chain that closes on itself is a trace; one that runs from vector to vector is a scalar
 ``u'*M*v``; two chains that end in vectors at the two free indices make an outer product.
-Before the walk, factors with the same indices merge into Hadamard products, a repeated index
-in one factor becomes ``tr`` or ``diag``, and a vector whose index occurs three times becomes
-``diag(v)``.  A term that still does not fit (a tensor of order three or more, an index in
-three matrices) has no matrix form here: :func:`to_matrix` answers None and the caller keeps
-index notation.
+Before the walk, a repeated index in one factor becomes ``tr`` or ``diag``, and an index that
+stands in three places is made to stand in two (:mod:`.elementwise_raise`): factors over the
+same indices, or two chains of products between the same two indices, merge into a Hadamard
+product; a chain that ends in a vector becomes one vector; a vector becomes ``diag(v)``.  A
+term that still does not fit (a tensor of order three or more, an index in three matrices
+that lead to three different places) has no matrix form here: :func:`to_matrix` answers None
+and the caller keeps index notation.
 """
 
 from __future__ import annotations
 
 from ..ir import Node, Op, build
+from .elementwise_raise import (NoMatrixForm, chain, merge_hadamard, occurrences,
+                                reads_transposed, spread_diagonals)
 from .index_form import Factor, Term, eliminate_deltas
 
 __all__ = ["to_matrix"]
-
-
-class _NoMatrixForm(Exception):
-    pass
 
 
 _CONTRACTIBLE = frozenset({Op.EYE, Op.FILL, Op.FUSE})  # what eliminate_deltas works on
@@ -39,7 +39,7 @@ def to_matrix(terms: list[Term], out: tuple, shape) -> Node | None:
             node = _fit(node, shape)
             prev = collected.get(id(node))
             collected[id(node)] = (node, coef + (prev[1] if prev else 0.0))
-    except _NoMatrixForm:
+    except NoMatrixForm:
         return None
     parts = []
     for node, coef in collected.values():
@@ -64,21 +64,21 @@ def _fit(node: Node, shape) -> Node:
         return node
     if len(shape) == 2 and shape[0] == 1 and node.shape == (shape[1],):
         return build.transpose(node)
-    raise _NoMatrixForm
+    raise NoMatrixForm
 
 
 def _normalize(f: Factor) -> Factor:
     node, idx = f.node, f.idx
     if None in idx:
         if node.rank != 2:
-            raise _NoMatrixForm
+            raise NoMatrixForm
         if idx == (None, None):
             return Factor(build.unary(Op.TRACE, node), ())
         if idx[0] is None:
             return Factor(build.transpose(node), (idx[1],))
         return Factor(build.unary(Op.VEC, node), (idx[0],))
     if node.rank > 2:
-        raise _NoMatrixForm
+        raise NoMatrixForm
     return f
 
 
@@ -88,8 +88,8 @@ def _raise_term(term: Term, free: tuple[str, ...]) -> tuple[Node, float]:
     factors = _collapse_repeated(factors, free)
     scalars = [f.node for f in factors if not f.idx]
     factors = [f for f in factors if f.idx]
-    factors = _merge_hadamard(factors, free)
-    factors = _spread_diagonals(factors, free)
+    factors = merge_hadamard(factors, free)
+    factors = spread_diagonals(factors, free)
     coef = term.coef
     if any(f.node.op in _CONTRACTIBLE for f in factors):
         contracted = eliminate_deltas(Term(1.0, factors), set(free))
@@ -123,13 +123,13 @@ def _dim(index: str, factors: list[Factor]):
     for f in factors:
         if index in f.idx:
             return f.node.shape[f.idx.index(index)]
-    raise _NoMatrixForm
+    raise NoMatrixForm
 
 
 def _sub_matrix(factors: list[Factor], out: tuple, shape) -> Node:
     node = to_matrix([Term(1.0, factors)], out, shape)
     if node is None:
-        raise _NoMatrixForm
+        raise NoMatrixForm
     return node
 
 
@@ -185,17 +185,8 @@ def _raise_fuses(factors: list[Factor], free: tuple) -> list[Factor]:
             m = _sub_matrix(left + right, (b, a), (db, da))
             out.append(Factor(build.unary(Op.VEC, m), (r,)))
     else:
-        raise _NoMatrixForm
+        raise NoMatrixForm
     return out + [h for g in groups for h in g[1]]
-
-
-def _occurrences(factors: list[Factor], free) -> dict:
-    """How often each index occurs in the factors, a free index counting once more."""
-    occ = dict.fromkeys(free, 1)
-    for f in factors:
-        for i in f.idx:
-            occ[i] = occ.get(i, 0) + 1
-    return occ
 
 
 def _collapse_repeated(factors, free):
@@ -213,83 +204,9 @@ def _collapse_repeated(factors, free):
     return out
 
 
-def _merge_hadamard(factors, free):
-    """Factors over the same indices merge when one of them is crowded (three places)."""
-    merged = len(factors) > 1
-    while merged:
-        merged = False
-        occ = _occurrences(factors, free)
-        for a in range(len(factors)):
-            for b in range(a + 1, len(factors)):
-                fa, fb = factors[a], factors[b]
-                if set(fa.idx) != set(fb.idx) or len(fa.idx) != len(fb.idx):
-                    continue
-                if all(occ[i] <= 2 for i in fa.idx):
-                    continue
-                other = fb.node if fb.idx == fa.idx else build.transpose(fb.node)
-                node = build.hadamard(fa.node, other)
-                factors = [f for k, f in enumerate(factors) if k not in (a, b)]
-                factors.append(Factor(node, fa.idx))
-                merged = True
-                break
-            if merged:
-                break
-    return factors
-
-
-def _spread_diagonals(factors, free):
-    """A vector whose index occurs three times or more becomes a diagonal matrix."""
-    serial = 0
-    while True:
-        occ = _occurrences(factors, free)
-        crowded = [f for f in factors if len(f.idx) == 1 and occ[f.idx[0]] > 2]
-        if not crowded:
-            busy = [i for i, n in occ.items() if n > 2]
-            if not busy:
-                return factors
-            gathered = _gather_vector(factors, busy[0], free)
-            if gathered is None:
-                raise _NoMatrixForm
-            factors = gathered
-            continue
-        v = crowded[0]
-        i = v.idx[0]
-        serial += 1
-        j = f"{i}'{serial}"
-        partner = next(g for g in factors if g is not v and i in g.idx)
-        renamed = Factor(partner.node, tuple(j if x == i else x for x in partner.idx))
-        diag = Factor(build.unary(Op.DIAGM, v.node), (i, j))
-        factors = [diag if g is v else renamed if g is partner else g for g in factors]
-
-
-def _gather_vector(factors, i, free):
-    """A matrix over ``i`` whose other index leads along a chain to a vector is, with that
-    chain, one vector over ``i``: A_ip x_p is (A*x)_i."""
-    for m in factors:
-        if len(m.idx) != 2 or i not in m.idx or m.idx[0] == m.idx[1]:
-            continue
-        pos = m.idx.index(i)
-        parts = [m.node if pos == 0 else build.transpose(m.node)]
-        used = {id(m)}
-        current = m.idx[1 - pos]
-        while current not in free and current != i:
-            following = [g for g in factors if id(g) not in used and current in g.idx]
-            if len(following) != 1 or i in following[0].idx:
-                break
-            g = following[0]
-            used.add(id(g))
-            if len(g.idx) == 1:
-                vector = Factor(_product(parts + [g.node]), (i,))
-                return [f for f in factors if id(f) not in used] + [vector]
-            p = g.idx.index(current)
-            parts.append(g.node if p == 0 else build.transpose(g.node))
-            current = g.idx[1 - p]
-    return None
-
-
 def _close_dangling(factors, free):
     """An index summed inside one factor only is a product with a vector of ones."""
-    occ = _occurrences(factors, free)
+    occ = occurrences(factors, free)
     extra = []
     for f in factors:
         for pos, i in enumerate(f.idx):
@@ -340,11 +257,11 @@ class _Walker:
         parts: list[tuple[Node, bool]] = []
         end, last = self._walk(index, parts)
         if not parts:
-            raise _NoMatrixForm
-        if end == "free" and 2 * sum(_reads_transposed(p) for p in parts) > len(parts):
+            raise NoMatrixForm
+        if end == "free" and 2 * sum(reads_transposed(p) for p in parts) > len(parts):
             flipped = [(node, not t) for node, t in reversed(parts)]
-            return build.transpose(_chain(flipped)), end, last
-        return _chain(parts), end, last
+            return build.transpose(chain(flipped)), end, last
+        return chain(parts), end, last
 
     def result(self) -> Node | None:
         free = self.free
@@ -352,7 +269,7 @@ class _Walker:
         if len(free) == 1:
             node, end, _ = self._column_from(free[0])
             if end != "vector":
-                raise _NoMatrixForm
+                raise NoMatrixForm
         elif len(free) == 2:
             first, end, last = self._column_from(free[0])
             if end == "free" and last == free[1]:
@@ -360,10 +277,10 @@ class _Walker:
             elif end == "vector":
                 second, end2, _ = self._column_from(free[1])
                 if end2 != "vector":
-                    raise _NoMatrixForm
+                    raise NoMatrixForm
                 node = build.mul(first, build.transpose(second))
             else:
-                raise _NoMatrixForm
+                raise NoMatrixForm
         self._scalar_chains()
         return node
 
@@ -375,8 +292,8 @@ class _Walker:
             parts = [(f.node, True)]
             end, _ = self._walk(f.idx[0], parts)
             if end != "vector":
-                raise _NoMatrixForm
-            self.scalars.append(_chain(parts))
+                raise NoMatrixForm
+            self.scalars.append(chain(parts))
         for k, f in enumerate(self.factors):
             if k in self.used:
                 continue
@@ -384,24 +301,5 @@ class _Walker:
             parts = [(f.node, False)]
             end, last = self._walk(f.idx[1], parts)
             if end != "closed" or last != f.idx[0]:
-                raise _NoMatrixForm
-            self.scalars.append(build.unary(Op.TRACE, _chain(parts)))
-
-
-def _reads_transposed(part: tuple[Node, bool]) -> bool:
-    """Whether the factor comes with a transpose (read transposed, or itself one)."""
-    node, transposed = part
-    return transposed or node.op is Op.TRANSPOSE
-
-
-def _chain(parts: list[tuple[Node, bool]]) -> Node:
-    """The product of the parts, each transposed where it is read so ((A')' is A)."""
-    return _product([(node.args[0] if node.op is Op.TRANSPOSE else build.transpose(node))
-                     if transposed else node for node, transposed in parts])
-
-
-def _product(parts: list[Node]) -> Node:
-    node = parts[0]
-    for p in parts[1:]:
-        node = build.mul(node, p)
-    return node
+                raise NoMatrixForm
+            self.scalars.append(build.unary(Op.TRACE, chain(parts)))

@@ -3,8 +3,9 @@
 Routes:
 - ``GET /``: the page (``static/index.html``; its script, style and KaTeX under ``/static``).
 - ``POST /api/derivative`` ``{"expr", "wrt", "vars", "order", "layout"}`` →
-  ``{"text", "latex", "index", "shape", "steps", "code", "check", "variables", "layout",
-  "order", "wrt"}``; ``steps`` is a list of ``{"rule", "text", "latex"}``.
+  ``{"text", "latex", "index", "pretty", "pretty_latex", "shape", "steps", "code", "check",
+  "variables", "layout", "order", "wrt"}`` (``pretty``: the result with repeated
+  subexpressions named, ``where s = ...``); ``steps`` is a list of ``{"rule", "text", "latex"}``.
 - ``POST /api/parse`` ``{"expr", "vars"}`` → ``{"variables", "wrt", "latex", "shape"}``.
 - ``POST /api/verify`` ``{"expr", "wrt", "vars", "claim", "layout"}`` (or an equation or chain
   in ``expr``) → the verdict of SPEC §8: ``{"verdict", "correct", "text", "expected",

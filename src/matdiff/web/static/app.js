@@ -195,6 +195,7 @@
       `${result.layout} layout`;
     $("text").textContent = result.text;
     $("index").textContent = result.index;
+    renderPretty(result, lhs);
     $("code").textContent = result.code || "";
     const steps = $("steps");
     steps.replaceChildren(...(result.steps || []).map((step) => {
@@ -210,6 +211,17 @@
     }));
     $("no-steps").hidden = (result.steps || []).length > 0;
     renderCheck(result);
+  }
+
+  function renderPretty(result, lhs) {
+    const named = Boolean(result.pretty) && result.pretty !== result.text;
+    $("pretty-block").hidden = !named;
+    $("pretty").textContent = named ? result.pretty : "";
+    if (named) {
+      tex($("pretty-math"), `${lhs} = ${result.pretty_latex}`, true);
+    } else {
+      $("pretty-math").replaceChildren();
+    }
   }
 
   function renderCheck(result) {
