@@ -120,3 +120,20 @@ def test_the_lower_order_comes_from_the_same_record():
     first = d.previous()
     assert first.derivation.orders[0] is d.derivation.orders[0]
     assert str(first) == "(A + A')*x" and first.layout == "numerator"
+
+
+@pytest.mark.parametrize("expr, wrt", [
+    ("0.5*norm2(D*W - X)^2", "W"), ("x'*A*x", "x"), ("det(X)", "X"), ("tr(A*B)", "A"),
+    ("sum(log(1 + exp(X*w)))", "w"),
+])
+def test_the_gradient_of_a_scalar_is_read_off_by_the_transpose_rules(expr, wrt):
+    d = md.derivative(expr, wrt=wrt)
+    first = d.derivation.orders[0]
+    assert first.transposed, "the gradient came from the transpose rules"
+    assert md.check(d) < 1e-6
+
+
+def test_jacobians_and_symmetric_variables_stay_with_index_form():
+    assert not md.derivative("A*x", wrt="x").derivation.orders[0].transposed
+    assert not md.derivative("x'*S*x", wrt="S",
+                             vars={"S": "symmetric"}).derivation.orders[0].transposed

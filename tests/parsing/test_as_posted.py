@@ -165,4 +165,4 @@ def test_latex_marks_without_a_backslash(text, wrt, want):
 
 def test_a_declared_T_keeps_the_caret_a_power():
     d = md.derivative("a^T", wrt="a", vars={"T": ()})
-    assert str(d) == "a^(T - 1)*T"
+    assert str(d) == "T*a^(T - 1)"

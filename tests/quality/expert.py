@@ -44,6 +44,8 @@ CASES = [
            f"X'*((({LAYER2})*W2').*(1 - tanh(X*W1).^2))"),
     Expert("2-layer tanh network, second layer", f"0.5*norm2({LAYER2})^2", "W2",
            f"tanh(X*W1)'*({LAYER2})"),
+    Expert("2-layer relu network, first layer", "0.5*norm2(relu(X*W1)*W2 - Y)^2", "W1",
+           "X'*(((relu(X*W1)*W2 - Y)*W2').*heaviside(X*W1))"),
     Expert("2-layer sigmoid network, first layer",
            "0.5*norm2(sigmoid(X*W1)*W2 - Y)^2", "W1",
            "X'*(((sigmoid(X*W1)*W2 - Y)*W2').*sigmoid(X*W1).*(1 - sigmoid(X*W1)))"),

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from ..ir import Node, Op, build
 from ..rewriting import Trace, simplify
 from .jacobian import Step as CalculusStep
-from .transpose import inner, transpose
+from .transpose import inner
 
 __all__ = ["Step", "derive_steps", "substitute"]
 
@@ -115,15 +115,12 @@ def _zero(node: Node) -> Node:
     return build.fill(0.0, node.shape) if node.shape else build.ZERO
 
 
-def _transposed(df: Node | None, x: Node) -> tuple[tuple[str, Node, Node], ...]:
-    """The transpose rules that bring ``df`` to ``G : dX``, each ``(rule, before, after)``
-    with both sides as sums of pairings (:mod:`.transpose`); empty where index form reads
-    the gradient off instead."""
-    moved = transpose(df, x) if df is not None else None
-    if moved is None:
-        return ()
+def _transposed(applied) -> tuple[tuple[str, Node, Node], ...]:
+    """The transpose rules that brought ``df`` to ``G : dX``, each ``(rule, before, after)``
+    with both sides as sums of pairings (:mod:`.transpose`); empty where index form read the
+    gradient off instead."""
     return tuple((t.name, inner(*t.before), build.add(*(inner(g, lin) for g, lin in t.after)))
-                 for t in moved[1])
+                 for t in applied)
 
 
 def _pairing(g: Node, dx: Node) -> Node:
@@ -226,7 +223,7 @@ def _read_off(g: Node, record, cstep: CalculusStep, to_var: dict, expand, dname:
         paired = _pairing(shown, dx)
         steps.append(Step(rule.get(x.rank, "collect the terms in the differential"), dname,
                           paired, "differential", g, expand(paired),
-                          details=_transposed(cstep.differential, x)))
+                          details=_transposed(cstep.transposed)))
         steps.append(Step(f"read off the gradient: {dname} = G : d{x.attrs[0]} gives G",
                           symbol, shown, "value", result, expand(shown)))
     else:

@@ -14,51 +14,73 @@ its new index pair onto symmetric matrices (SPEC §4).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 from ..ir import Node, build
 from ..rewriting import simplify
 from ..tensor import Indexer, Term, eliminate_deltas, lower, symmetrize, to_einsum, to_matrix
 from .differential import Linearization, linearize
+from .transpose import Transposed, transpose
 
 __all__ = ["Step", "jacobian_step"]
 
 
 @dataclass(frozen=True)
 class Step:
-    """One differentiation: ``result``, the index form it came from, and the run of the
-    differential rules (``linear``: ``dF`` and the differential of every part of ``F``)."""
+    """One differentiation: ``result``, its index form, the run of the differential rules
+    (``linear``: ``dF`` and the differential of every part of ``F``), and for the gradient
+    of a scalar the transpose rules that read it off (``transposed``).  The index form of a
+    gradient read off by transposition is made when first asked for (index notation)."""
 
     of: Node
     differential: Node | None
-    terms: tuple[Term, ...]
+    index_form: Callable[[], tuple[Term, ...]]
     out: tuple
     result: Node
     linear: Linearization
+    transposed: tuple[Transposed, ...] = ()
+
+    @cached_property
+    def terms(self) -> tuple[Term, ...]:
+        return self.index_form()
 
 
 def jacobian_step(f: Node, x: Node, *, n_out: int, denominator: bool = False,
                   symmetric_gradient: str = "projected") -> Step:
-    """∂f/∂x; the first ``n_out`` axes of ``f`` are output axes (the rest, earlier ``x`` axes)."""
+    """∂f/∂x; the first ``n_out`` axes of ``f`` are output axes (the rest, earlier ``x`` axes).
+
+    The gradient of a scalar by a plain variable comes from the transpose rules
+    (:mod:`.transpose`); everything else (and a differential with an op that has no transpose
+    rule) from the index form raised to matrix notation."""
     ix = Indexer()
     f_idx = tuple(None if d == 1 else ix.fresh() for d in f.shape)
     targets = tuple(None if d == 1 else ix.fresh() for d in x.shape)
-    dx = build.diff(x)
-    ix.seed, ix.targets = dx, targets
+    ix.seed, ix.targets = build.diff(x), targets
     run = linearize(f, x)
     df = run.result
-    free = {i for i in f_idx + targets if i is not None}
-    terms = [] if df is None else [eliminate_deltas(t, free) for t in lower(df, f_idx, ix)]
     kind = x.attrs[1] if len(x.attrs) > 1 else ""
-    if kind in ("symmetric", "spd") and x.rank == 2:
-        terms = symmetrize(terms, targets[0], targets[1], symmetric_gradient)
+
+    def index_form() -> tuple[Term, ...]:
+        free = {i for i in f_idx + targets if i is not None}
+        terms = [] if df is None else [eliminate_deltas(t, free) for t in lower(df, f_idx, ix)]
+        if kind in ("symmetric", "spd") and x.rank == 2:
+            terms = symmetrize(terms, targets[0], targets[1], symmetric_gradient)
+        return tuple(terms)
+
     if denominator:
         out = f_idx[n_out:] + targets + f_idx[:n_out]
         shape = f.shape[n_out:] + x.shape + f.shape[:n_out]
     else:
         out = f_idx + targets
         shape = f.shape + x.shape
-    node = to_matrix(terms, out, shape)
+    moved = transpose(df, x) if not f.shape and df is not None and not kind else None
+    if moved is not None:
+        node, applied = moved
+        return Step(f, df, index_form, out, simplify(node), run, tuple(applied))
+    terms = index_form()
+    node = to_matrix(list(terms), out, shape)
     if node is None:
-        node = to_einsum(terms, out, shape)
-    return Step(f, df, tuple(terms), out, simplify(node), run)
+        node = to_einsum(list(terms), out, shape)
+    return Step(f, df, lambda: terms, out, simplify(node), run)

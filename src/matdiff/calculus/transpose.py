@@ -46,6 +46,64 @@ def inner(g: Node, a: Node) -> Node:
     return build.unary(Op.TRACE, build.matmul(build.transpose(g), a))
 
 
+def _number(node: Node) -> float | None:
+    return node.attrs[0] if node.op is Op.CONST else None
+
+
+def _scaled(s: Node, g: Node) -> Node:
+    """``s*G`` for a scalar ``s``, a factor of one dropped and numbers multiplied, so the
+    cotangents stay as small as a hand derivation keeps them."""
+    if _number(s) == 1.0:
+        return g
+    if _number(g) == 1.0:
+        return s
+    if _number(s) is not None and _number(g) is not None:
+        return build.const(_number(s) * _number(g))
+    if _number(s) is not None and g.op is Op.SCALE and _number(g.args[0]) is not None:
+        return _scaled(build.const(_number(s) * _number(g.args[0])), g.args[1])
+    return build.mul(s, g)
+
+
+def _flipped(g: Node) -> Node:
+    """``G'``: the node under a transpose, a product's factors flipped in reverse order, a
+    scale's array flipped, so a cotangent reads as a hand derivation writes it."""
+    if g.op is Op.TRANSPOSE:
+        return g.args[0]
+    if g.op is Op.MATMUL:
+        return _product(_flipped(g.args[1]), _flipped(g.args[0]))
+    if g.op is Op.SCALE:
+        return _scaled(g.args[0], _flipped(g.args[1]))
+    if g.op is Op.DIV and g.args[1].is_scalar:
+        return build.div(_flipped(g.args[0]), g.args[1])
+    if g.op is Op.FILL and g.rank == 1:
+        return build.fill(g.attrs[0], (1, g.shape[0]))
+    if g.op is Op.FILL and g.shape[0] == 1:
+        return build.fill(g.attrs[0], (g.shape[1],))
+    return build.transpose(g)
+
+
+def _identity_scale(node: Node) -> Node | None:
+    """``s`` where ``node`` is ``s*I`` (``1`` for ``I``), else None."""
+    if node.op is Op.EYE:
+        return build.ONE
+    if node.op is Op.SCALE and node.args[1].op is Op.EYE:
+        return node.args[0]
+    return None
+
+
+def _product(a: Node, b: Node) -> Node:
+    """``a*b``, a scaled identity on either side applied as the scale it is."""
+    if a.is_scalar or b.is_scalar:
+        return _scaled(a, b) if a.is_scalar else _scaled(b, a)
+    s = _identity_scale(a)
+    if s is not None:
+        return _scaled(s, b)
+    s = _identity_scale(b)
+    if s is not None:
+        return _scaled(s, a)
+    return build.matmul(a, b)
+
+
 def _sum_to(g: Node, arg: Node) -> Node:
     """A cotangent of a broadcast scalar: the sum of the broadcast one."""
     return g if arg.shape == g.shape else build.unary(Op.SUM, g)
@@ -56,19 +114,19 @@ def _add(node, g, i):
 
 
 def _neg(node, g, i):
-    return build.neg(g)
+    return _scaled(build.const(-1.0), g)
 
 
 def _scale(node, g, i):
     s, a = node.args
-    return build.mul(s, g) if i == 1 else inner(g, a)
+    return _scaled(s, g) if i == 1 else inner(g, a)
 
 
 def _matmul(node, g, i):
     a, b = node.args
     if i == 1:
-        return build.mul(build.transpose(a), g)
-    return build.mul(g, build.transpose(b))
+        return _product(_flipped(a), g)
+    return _product(g, _flipped(b))
 
 
 def _ones(node: Node) -> bool:
@@ -82,7 +140,7 @@ def _hadamard(node, g, i):
     if _ones(g):
         return other
     if g.op is Op.SCALE and _ones(g.args[1]):
-        return build.scale(g.args[0], other)
+        return _scaled(g.args[0], other)
     return build.hadamard(g, other)
 
 
@@ -91,17 +149,17 @@ def _div(node, g, i):
 
 
 def _transpose(node, g, i):
-    return build.transpose(g)
+    return _flipped(g)
 
 
 def _trace(node, g, i):
     arg = node.args[0]
-    return g if arg.is_scalar else build.scale(g, build.eye(arg.shape[0]))
+    return g if arg.is_scalar else _scaled(g, build.eye(arg.shape[0]))
 
 
 def _sum(node, g, i):
     arg = node.args[0]
-    return g if arg.is_scalar else build.scale(g, build.fill(1.0, arg.shape))
+    return g if arg.is_scalar else _scaled(g, build.fill(1.0, arg.shape))
 
 
 def _diagm(node, g, i):
@@ -145,19 +203,18 @@ def transpose(differential: Node, x: Node) -> tuple[Node, list[Transposed]] | No
             depends[key] = node is dx or any(has_dx(a) for a in node.args)
         return depends[key]
 
-    if any(n.op not in TRANSPOSE_RULES for n in differential.walk()
-           if has_dx(n) and n is not dx):
-        return None
     pending = [(build.ONE, differential)]
     done: list[Node] = []
     applied: list[Transposed] = []
     while pending:
-        g, lin = pending.pop(0)
+        g, lin = pending.pop()
         if lin is dx:
             done.append(g)
             continue
-        rule = TRANSPOSE_RULES[lin.op]
+        rule = TRANSPOSE_RULES.get(lin.op)
+        if rule is None:
+            return None
         after = tuple((rule(lin, g, i), a) for i, a in enumerate(lin.args) if has_dx(a))
         applied.append(Transposed(TRANSPOSE_NAMES[lin.op], (g, lin), after))
-        pending[:0] = after
+        pending.extend(reversed(after))
     return build.add(*done), applied

@@ -12,8 +12,8 @@ from ..ir import Op, build
 from .engine import Rule, RuleSet
 from .measure import is_zero
 from .patterns import (
-    Add, Const, DiagM, DiagV, Div, Eye, Had, Hole, Inv, Mul, Neg, Num, Pat, Pow, Scale, Sum, T, Tr,
-    Zero,
+    Add, Const, DiagM, DiagV, Div, Eye, Had, Hole, Inv, Mul, Neg, Num, Of, Pat, Pow, Scale, Sum, T,
+    Tr, Zero,
 )
 
 __all__ = ["ALGEBRA", "IDENTITIES"]
@@ -57,6 +57,26 @@ def _ones_vector(node) -> bool:
 
 
 ONES = Hole("one", lambda n: n.op is Op.FILL and n.attrs[0] == 1.0)
+FILL = Hole("F", lambda n: n.op is Op.FILL)
+
+
+def _constant_value(node) -> float | None:
+    """The value of a constant: a number, a constant array, a number times one."""
+    if node.op is Op.CONST or node.op is Op.FILL:
+        return node.attrs[0]
+    if node.op is Op.SCALE and node.args[0].op is Op.CONST and node.args[1].op is Op.FILL:
+        return node.args[0].attrs[0] * node.args[1].attrs[0]
+    return None
+
+
+def _constant_sum(b):
+    """A sum of constants only (numbers broadcast, constant arrays, multiples of them) is one
+    constant array."""
+    node = b["node"]
+    values = [_constant_value(t) for t in node.args]
+    if not node.shape or any(v is None for v in values):
+        return None
+    return build.fill(sum(values), node.shape)
 
 
 def _scalar_product(s, t):
@@ -141,6 +161,18 @@ IDENTITIES = RuleSet("identities", (
     Rule("identity over a scalar (left)", Mul(Div(I, S), A), Div(A, S),
          example="(eye/a)*A"),
     Rule("diagonal of a transpose", DiagV(T(A)), DiagV(A), example="diag(A')"),
+    Rule("negated constant array", Neg(FILL), lambda b: build.fill(-b["F"].attrs[0],
+                                                                    b["F"].shape),
+         example="x + -vector(2)"),
+    Rule("diagonal of a constant matrix", DiagV(FILL),
+         lambda b: build.fill(b["F"].attrs[0], b["F"].shape[:1]), example="x + diag(matrix(2))"),
+    Rule("diagonal matrix of a constant vector", DiagM(FILL),
+         lambda b: build.scale(build.const(b["F"].attrs[0]), build.eye(b["F"].shape[0])),
+         example="A + diag(vector(2))"),
+    Rule("scalar out of a diagonal matrix", DiagM(Scale(S, A)), Scale(S, DiagM(A)),
+         example="diag(a*x)"),
+    Rule("constant arrays add up", Of(Op.ADD), _constant_sum,
+         example="x + (vector(1) + 2*vector(-1))"),
     Rule("diagonal of an outer product", DiagV(Mul(V, T(Hole("u", lambda n: n.rank == 1)))),
          Had(V, Hole("u")), example="diag(v*x')"),
     Rule("sum of a scalar", Sum(S), S, example="sum(a)"),

@@ -58,13 +58,28 @@ def _transpose_of_sum(b) -> Node:
     return build.add(*(transposed(t) for t in b["terms"]))
 
 
-def _pull_transpose(b) -> Node | None:
-    """C'*B'*A' = (A*B*C)'."""
+def _pull_transpose(b) -> list[Node]:
+    """C'*B'*A' = (A*B*C)', of the whole chain or of a run of factors at either end of it
+    (``u*v'*(X^2)' = u*(X^2*v)'``)."""
     node = b["node"]
     factors = chain(node)
-    if sum(f.op is Op.TRANSPOSE for f in factors) < 2 or node.rank != 2 or node.shape[0] == 1:
-        return None
-    return transposed(product([transposed(f) for f in reversed(factors)]))
+
+    def worth(run: list[Node]) -> bool:
+        return sum(f.op is Op.TRANSPOSE for f in run) >= 2
+
+    def pulled(run: list[Node]) -> Node:
+        return transposed(product([transposed(f) for f in reversed(run)]))
+
+    if not worth(factors):
+        return []
+    out = [pulled(factors)] if node.rank == 2 and node.shape[0] != 1 else []
+    n = len(factors)
+    for k in range(2, n):
+        if worth(factors[:k]):
+            out.append(product([pulled(factors[:k])] + factors[k:]))
+        if worth(factors[n - k:]):
+            out.append(product(factors[:n - k] + [pulled(factors[n - k:])]))
+    return out
 
 
 def _transpose_out_of_a_sum(b) -> Node | None:
