@@ -133,7 +133,18 @@ def test_the_gradient_of_a_scalar_is_read_off_by_the_transpose_rules(expr, wrt):
     assert md.check(d) < 1e-6
 
 
-def test_jacobians_and_symmetric_variables_stay_with_index_form():
+def test_jacobians_stay_with_index_form():
     assert not md.derivative("A*x", wrt="x").derivation.orders[0].transposed
-    assert not md.derivative("x'*S*x", wrt="S",
-                             vars={"S": "symmetric"}).derivation.orders[0].transposed
+    assert not md.derivative("x'*A*x", wrt="x", order=2).derivation.orders[1].transposed
+
+
+@pytest.mark.parametrize("convention, want", [
+    ("projected", "0.5*(x*y' + y*x')"), ("cookbook", "x*y' + y*x' - diag(x.*y)"),
+])
+def test_a_symmetric_gradient_is_the_transposed_one_projected(convention, want):
+    d = md.derivative("x'*S*y", wrt="S", vars={"S": "symmetric"},
+                      symmetric_gradient=convention)
+    assert d.derivation.orders[0].transposed
+    assert str(d) == want
+    if convention == "projected":  # the cookbook's form is no Frobenius gradient (SPEC §4)
+        assert md.check(d) < 1e-6

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
-from ..ir import Node, build
+from ..ir import Node, Op, build
 from ..rewriting import simplify
 from ..tensor import Indexer, Term, eliminate_deltas, lower, symmetrize, to_einsum, to_matrix
 from .differential import Linearization, linearize
@@ -51,9 +51,10 @@ def jacobian_step(f: Node, x: Node, *, n_out: int, denominator: bool = False,
                   symmetric_gradient: str = "projected") -> Step:
     """∂f/∂x; the first ``n_out`` axes of ``f`` are output axes (the rest, earlier ``x`` axes).
 
-    The gradient of a scalar by a plain variable comes from the transpose rules
-    (:mod:`.transpose`); everything else (and a differential with an op that has no transpose
-    rule) from the index form raised to matrix notation."""
+    The gradient of a scalar comes from the transpose rules (:mod:`.transpose`; by a
+    symmetric variable, projected onto symmetric matrices); everything else (and a
+    differential with an op that has no transpose rule) from the index form raised to matrix
+    notation."""
     ix = Indexer()
     f_idx = tuple(None if d == 1 else ix.fresh() for d in f.shape)
     targets = tuple(None if d == 1 else ix.fresh() for d in x.shape)
@@ -75,12 +76,23 @@ def jacobian_step(f: Node, x: Node, *, n_out: int, denominator: bool = False,
     else:
         out = f_idx + targets
         shape = f.shape + x.shape
-    moved = transpose(df, x) if not f.shape and df is not None and not kind else None
+    moved = transpose(df, x) if not f.shape and df is not None else None
     if moved is not None:
         node, applied = moved
+        if kind in ("symmetric", "spd") and x.rank == 2:
+            node = _symmetric_gradient(node, symmetric_gradient)
         return Step(f, df, index_form, out, simplify(node), run, tuple(applied))
     terms = index_form()
     node = to_matrix(list(terms), out, shape)
     if node is None:
         node = to_einsum(list(terms), out, shape)
     return Step(f, df, lambda: terms, out, simplify(node), run)
+
+
+def _symmetric_gradient(g: Node, convention: str) -> Node:
+    """The gradient among symmetric matrices (SPEC §4): ``(G + G')/2``, or the Matrix
+    Cookbook's ``G + G' - diag(diag(G))``."""
+    both = build.add(g, build.transpose(g))
+    if convention == "cookbook":
+        return build.sub(both, build.unary(Op.DIAGM, build.unary(Op.DIAGV, g)))
+    return build.scale(build.const(0.5), both)
