@@ -152,7 +152,8 @@ def construct(op: Op, args: tuple[Node, ...], attrs: tuple = (), span=None,
         def name(k: int) -> str:
             return f"an operand ({shape_str(shapes[k])})" if 0 <= k < len(shapes) else "it"
         text = e.reason.replace("{L}", name(e.i)).replace("{R}", name(e.j))
-        raise ShapeError(f"{op.value}: {text}") from None
+        named = text.split(":", 1)[0].replace(" ", "").isalpha() and ":" in text
+        raise ShapeError(text if named else f"{op.value}: {text}") from None
     node = _CONSTRUCTED[key] = make(op, args, attrs, shape, span)
     return node
 
