@@ -217,4 +217,42 @@ def transpose(differential: Node, x: Node) -> tuple[Node, list[Transposed]] | No
         after = tuple((rule(lin, g, i), a) for i, a in enumerate(lin.args) if has_dx(a))
         applied.append(Transposed(TRANSPOSE_NAMES[lin.op], (g, lin), after))
         pending.extend(reversed(after))
-    return build.add(*done), applied
+    return _oriented(build.add(*done)), applied
+
+
+def _chain(node: Node) -> list[Node]:
+    """The factors of a product chain, in order."""
+    if node.op is not Op.MATMUL:
+        return [node]
+    return _chain(node.args[0]) + _chain(node.args[1])
+
+
+def _oriented(g: Node) -> Node:
+    """``g`` with every product chain whose factors are mostly transposed written as the
+    transpose of the chain reversed (``A3'*X'*A1' = (A1*X*A3)'``), as the transpose rules
+    leave a cotangent that went down a long chain."""
+    memo: dict[int, Node] = {}
+
+    def visit(node: Node) -> Node:
+        key = id(node)
+        if key in memo:
+            return memo[key]
+        if node.op is Op.MATMUL:
+            factors = [visit(f) for f in _chain(node)]
+            out = factors[0]
+            if 2 * sum(f.op is Op.TRANSPOSE for f in factors) > len(factors):
+                out = _flipped(factors[-1])
+                for f in reversed(factors[:-1]):
+                    out = build.matmul(out, _flipped(f))
+                out = build.transpose(out)
+            else:
+                for f in factors[1:]:
+                    out = build.matmul(out, f)
+        elif node.args:
+            out = node.rebuild(tuple(visit(a) for a in node.args))
+        else:
+            out = node
+        memo[key] = out
+        return out
+
+    return visit(g)

@@ -58,6 +58,11 @@ def _transpose_of_sum(b) -> Node:
     return build.add(*(transposed(t) for t in b["terms"]))
 
 
+_SHORT_CHAIN = 6
+"""Chains up to this long also offer a transpose pulled out of their ends (each offer is a
+new chain to measure, so a long chain offers only the whole)."""
+
+
 def _pull_transpose(b) -> list[Node]:
     """C'*B'*A' = (A*B*C)', of the whole chain or of a run of factors at either end of it
     (``u*v'*(X^2)' = u*(X^2*v)'``)."""
@@ -74,7 +79,7 @@ def _pull_transpose(b) -> list[Node]:
         return []
     out = [pulled(factors)] if node.rank == 2 and node.shape[0] != 1 else []
     n = len(factors)
-    for k in range(2, n):
+    for k in range(2, n if n <= _SHORT_CHAIN else 2):
         if worth(factors[:k]):
             out.append(product([pulled(factors[:k])] + factors[k:]))
         if worth(factors[n - k:]):
