@@ -5,10 +5,10 @@ renaming of variables for a repetition happens before it, outside the timed regi
 ``printer`` times the other printers (``.index``, ``.latex``) alone, on a derivative built
 outside the timed region.
 
-Caches.  Nodes are interned in ``matdiff.ir.nodes._INTERNED`` and ``matdiff.rewriting.measure``
-memoises costs by node id, so repeating the same input reuses earlier work.  Clearing those
-tables is not a clean reset: module-level nodes (``matdiff.ir.build.ZERO``, the rule patterns)
-would stop being the interned ones, and ids in the cost table could be reused by new nodes.
+Caches.  Nodes are interned (weakly) in ``matdiff.ir.nodes._INTERNED`` and keep what was
+measured about them (``node.facts``), so repeating the same input reuses what is still alive.
+Clearing the table is not a clean reset: module-level nodes (``matdiff.ir.build.ZERO``, the
+rule patterns) would stop being the interned ones.
 A cold repetition therefore renames every variable instead (a fresh ``tag``): no node of an
 earlier repetition can occur in it.
 """

@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 import report
+from page import write_main
 from problems import FAMILIES, SEEDS, scaling_keys
 from timing import HERE, Measurement, measure, run_lines
 
@@ -331,7 +332,7 @@ def main() -> None:
         + " ".join(options)
     text = page(info, seeds, scaling, numeric, command)
     if a.write:
-        PAGE.write_text(text)
+        write_main(PAGE, text)  # the generated-code section (code_speed.py) is kept
         _say(f"wrote {PAGE}")
     else:
         print(text)

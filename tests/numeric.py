@@ -112,7 +112,9 @@ def random_array(rng: np.random.Generator, shape: tuple[int, ...], kind: str = "
     ``general``: entries with |v| in [0.3, 1.1] and random signs; a matrix is redrawn until
     its condition number is below 30.  ``positive``: entries in [0.5, 1.5].  ``unit``:
     |v| in [0.2, 0.7], inside the domain of arcsin and arccos.  ``posdet``: a general square
-    matrix with a positive determinant.  ``symmetric``, ``spd``: see below.  A scalar comes
+    matrix with a positive determinant.  ``rightplane``: a general square matrix plus
+``2n*I``, every eigenvalue in the right half-plane (where the principal ``logm`` and
+``sqrtm`` are real).  ``symmetric``, ``spd``: see below.  A scalar comes
     back as a Python float, as a user would pass it.
     """
     shape = tuple(shape)
@@ -123,6 +125,8 @@ def random_array(rng: np.random.Generator, shape: tuple[int, ...], kind: str = "
             raise ValueError(f"a {kind} matrix needs a square shape, not {shape}")
         maker = random_symmetric if kind == "symmetric" else random_spd
         return maker(rng, shape[0])
+    if kind == "rightplane":
+        return random_array(rng, shape) + 2 * shape[0] * np.eye(shape[0])
     if kind == "posdet":
         values = random_array(rng, shape)
         if np.linalg.det(values) < 0:

@@ -54,6 +54,8 @@ EXAMPLES = {
     Op.LOGSUMEXP: build.unary(Op.LOGSUMEXP, x),
     Op.SOFTMAX: build.unary(Op.SOFTMAX, x),
     Op.EINSUM: build.einsum(("ij", "jk"), "ik", (A, B)),
+    Op.MATFUNC: build.matfunc("expm", A),
+    Op.FRECHET: build.frechet("sqrtm", A, build.transpose(A)),
 }
 """A node of every op (its root is that op)."""
 

@@ -2,7 +2,7 @@
 
 A :class:`Term` is this module's own tiny expression tree (nothing of matdiff's parser or IR
 is used).  :func:`terms` is a ``hypothesis`` strategy that draws a term of a requested shape
-over every operation of SPEC §3 except ``expm``/``logm``/``sqrtm``; :func:`render` writes it
+over every operation of SPEC §3; :func:`render` writes it
 as ASCII text (with the fewest parentheses the precedence table allows, and the alternative
 spellings ``@``, ``.T`` and ``||·||``); :func:`evaluate` computes it with NumPy on a *batch*
 of inputs at once, so finite differences cost one call.
@@ -13,7 +13,11 @@ row, ``("n", "m")`` a matrix; a product of dimensions (the length of ``vec(A)`` 
 differ.  Domains are kept by construction: ``log``, ``sqrt``, ``./``, ``.^`` and ``/`` get
 positive arguments (``exp(·)``, ``sigmoid(·)``, ``1 + (·).^2``); ``arcsin``/``arccos`` get
 ``0.5*tanh(·)`` and ``tan`` gets ``tanh(·)``; ``inv``, ``det``, ``logdet`` and ``^-1`` get
-``E*E' + eye`` or ``eye + 0.2*tanh(E)`` (well conditioned, positive determinant).  Kinks
+``E*E' + eye`` or ``eye + 0.2*tanh(E)`` (well conditioned, positive determinant);
+``logm`` and ``sqrtm`` get ``eye + 0.2*tanh(E)`` (every eigenvalue in the disc of radius 0.8
+around 1, where the principal branches are real) and ``expm`` gets ``0.5*tanh(E)``, of
+sizes 2 and 3 only (the Jacobian of a matrix function by a 4×4 matrix is 16 Fréchet
+derivatives, too slow for the default run).  Kinks
 (``abs``, ``sign``, ``relu``, ``norm1``, ``norm2`` at zero) are not avoided by
 construction: :class:`Trace` records their arguments so a test can reject the rare input whose
 finite-difference stencil crosses one.
@@ -25,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 import numpy as np
+import scipy.linalg
 from hypothesis import strategies as st
 
 __all__ = [
@@ -203,11 +208,11 @@ def terms(draw, shape: tuple, depth: int, root: bool = False) -> Term:
              "transpose", "matmul", "const"]
     if not shape:
         rules += ["trace", "det", "logdet", "sum", "norm2", "norm1", "logsumexp", "spow",
-                  "kron", "vecdot"]
+                  "kron", "vecdot", "matfunc"]
     elif len(shape) == 1:
         rules += ["diagv", "softmax"]
     elif _is_square(shape):
-        rules += ["diagm", "matpow", "inverse"]
+        rules += ["diagm", "matpow", "inverse"] + (["matfunc"] if shape[0] != "p" else [])
     rule = draw(st.sampled_from(rules))
     n = shape[0] if shape else None
 
@@ -313,6 +318,13 @@ def terms(draw, shape: tuple, depth: int, root: bool = False) -> Term:
         if draw(st.booleans()):
             return _call("inv", inner)
         return Term("pow", (inner, _num(-1.0)), shape)
+    if rule == "matfunc":
+        square = shape or (draw(st.sampled_from(["n", "m"])),) * 2
+        name = draw(st.sampled_from(sorted(MATRIX_FUNCTIONS)))
+        scale = _num(0.5 if name == "expm" else 0.2)
+        bounded = _mul(scale, _call("tanh", draw(terms(square, sub))))
+        value = _call(name, _add(_eye(square[0]), bounded) if name != "expm" else bounded)
+        return value if shape else _call(draw(st.sampled_from(["tr", "sum"])), value, shape=())
     raise AssertionError(rule)
 
 
@@ -471,6 +483,20 @@ ELEMENTWISE = {
 }
 KINKED = {"abs", "sign", "relu", "heaviside"}
 
+def _by_eigenvectors(f):
+    """``f`` of a batch of diagonalisable matrices, ``V*diag(f(λ))*inv(V)`` (the drawn
+    arguments are near the identity, their eigenvectors well conditioned)."""
+    def apply(v):
+        w, vecs = np.linalg.eig(v)
+        return np.real(vecs @ (f(w)[..., None] * np.linalg.inv(vecs)))
+    return apply
+
+
+MATRIX_FUNCTIONS = {"expm": scipy.linalg.expm, "logm": _by_eigenvectors(np.log),
+                    "sqrtm": _by_eigenvectors(np.sqrt)}
+"""Each matrix function on a batch, by a method apart from matdiff's (SciPy's ``logm`` for
+each matrix of a batch would dominate the suite's time)."""
+
 
 def _reduce_axes(value: np.ndarray) -> tuple:
     return tuple(range(1, value.ndim))
@@ -567,6 +593,8 @@ def _function(t: Term, values: list, full: tuple, trace: Trace) -> np.ndarray:
         return ELEMENTWISE[name](v)
     if name == "tr":
         return v if not arg.shape else np.trace(v, axis1=1, axis2=2)
+    if name in MATRIX_FUNCTIONS:
+        return MATRIX_FUNCTIONS[name](v)
     if name == "det":
         trace.inverted.append(v)
         return np.linalg.det(v)

@@ -25,6 +25,8 @@ PACKAGE = Path(__import__("matdiff").__file__).parent
 
 ALLOWED = {
     "errors": set(),
+    "display": set(),
+    "interop": {"ir", "errors"},
     "ir": {"errors"},
     "shapes": {"ir", "errors"},
     "parsing": {"shapes", "ir", "errors"},
@@ -34,10 +36,11 @@ ALLOWED = {
     "codegen": {"ir", "errors"},
     "calculus": {"ir", "tensor", "rewriting", "errors"},
     "numeric": {"ir", "errors", "codegen"},
-    "steps": {"calculus", "printing", "ir", "errors"},
+    "steps": {"calculus", "printing", "ir", "errors", "display"},
     "api": {"calculus", "codegen", "errors", "ir", "parsing", "printing", "rewriting",
-            "shapes", "tensor", "steps", "numeric"},
-    "verification": {"api", "errors", "ir", "parsing", "printing", "rewriting", "numeric"},
+            "shapes", "tensor", "steps", "numeric", "display", "interop"},
+    "verification": {"api", "errors", "ir", "parsing", "printing", "rewriting", "numeric",
+                     "display"},
     "presentation": {"api", "ir"},
     "cli": {"api", "presentation", "web"},  # web: `matdiff serve` starts the app, nothing else
     "web": {"api", "presentation"},
@@ -146,6 +149,8 @@ PRINTED = {
     Op.LOGSUMEXP: ("logsumexp(x)", "\\operatorname{logsumexp}(x)"),
     Op.SOFTMAX: ("softmax(x)", "\\operatorname{softmax}(x)"),
     Op.EINSUM: (None, None),
+    Op.MATFUNC: ("expm(A)", "\\operatorname{expm}(A)"),
+    Op.FRECHET: ("L_sqrtm(A, A')", "L_{\\sqrt{\\cdot}}(A, A^\\top)"),
 }
 
 

@@ -5,13 +5,14 @@
 "D'*(D*W - X)"
 """
 
-from .api import Derivative, Expression, check, derivative, parse
-from .errors import ArgumentError, MatdiffError, ParseError, ShapeError, UnsupportedError
+from .api import Derivative, Expression, check, derivative, from_sympy, parse
+from .errors import (ArgumentError, DomainError, LimitError, MatdiffError, ParseError,
+                     ShapeError, UnsupportedError)
 from .verification import Counterexample, Verification, verify
 
 __all__ = [
-    "Derivative", "Expression", "check", "derivative", "parse", "ArgumentError",
-    "MatdiffError", "ParseError", "ShapeError", "UnsupportedError", "verify", "Verification",
-    "Counterexample",
+    "Derivative", "Expression", "check", "derivative", "from_sympy", "parse", "ArgumentError",
+    "DomainError", "LimitError", "MatdiffError", "ParseError", "ShapeError", "UnsupportedError",
+    "verify", "Verification", "Counterexample",
 ]
 __version__ = "0.1.0"

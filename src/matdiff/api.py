@@ -14,11 +14,13 @@ import sys
 from functools import cached_property
 from typing import Any, Callable
 
-from .calculus import Derivation, derive
+from .calculus import Derivation, check_budget, derive
 from .steps import Steps
 from .codegen import compile_function, generate
-from .errors import ArgumentError, MatdiffError, UnsupportedError
-from .ir import Node, Op, build
+from .display import code_span, math_block, result_markdown, shape_text
+from .interop import sympy_node, to_sympy
+from .errors import ArgumentError, DomainError, LimitError, MatdiffError, UnsupportedError
+from .ir import Node, Op, build, holding
 from .ir.reading import Choice
 from .parsing import parse as _parse
 from .printing.index import index_notation
@@ -26,9 +28,13 @@ from .printing.latex import latex_name, to_latex
 from .printing.text import in_language, to_text
 from .shapes import Typed
 
-__all__ = ["Expression", "Derivative", "parse", "derivative", "check", "MAX_ORDER"]
+__all__ = ["Expression", "Derivative", "parse", "derivative", "check", "from_sympy", "MAX_ORDER",
+           "MAX_TEXT"]
 
 MAX_ORDER = 8
+MAX_TEXT = 5_000
+"""The longest input, in characters (nesting, tensor order and work have their own limits:
+``MAX_DEPTH`` in shape inference, :mod:`matdiff.calculus.budget`)."""
 _RECURSION = 20_000
 _LAYOUTS = ("numerator", "denominator")
 _SYMMETRIC = ("projected", "cookbook")
@@ -66,10 +72,10 @@ class _Evaluable:
             raise ArgumentError(f"unknown code target {target!r}: use 'numpy' or 'array_api'")
         return self._generated(target).source
 
-    def _generated(self, target: str):
+    def _generated(self, target: str, value: Node | None = None):
         try:
             return generate(self.node, self.variables_nodes, self._fn_name, target,
-                            anchor=self._anchor)
+                            anchor=self._anchor, value=value)
         except ValueError as e:
             raise UnsupportedError(f"cannot generate code: {e}; declare the size, e.g. "
                                    "eye(3)") from None
@@ -79,21 +85,52 @@ class _Evaluable:
         gen = self._generated("array_api")
         return compile_function(gen, self.variables_nodes, set(gen.needed))
 
-    def compile(self) -> Callable[..., Any]:
-        """A function of keyword arrays (NumPy, JAX, PyTorch, CuPy or Dask)."""
-        return self._compiled
+    @cached_property
+    def _compiled_with_value(self) -> Callable[..., Any]:
+        gen = self._generated("array_api", self._value_node)
+        return compile_function(gen, self.variables_nodes, set(gen.needed))
 
-    def evaluate(self, **arrays):
+    _value_node: Node | None = None
+
+    def compile(self, with_value: bool = False) -> Callable[..., Any]:
+        """A function of keyword arrays (NumPy, JAX, PyTorch, CuPy or Dask).
+
+        The order of its matrix products is planned for the sizes of the arrays it is given
+        (once per size signature).  For a derivative, ``with_value=True`` makes it return
+        ``(value, derivative)``: the expression's value too, their common work done once
+        (as ``jax.value_and_grad``)."""
+        if not isinstance(with_value, bool):
+            raise ArgumentError(f"with_value must be True or False, got {with_value!r}")
+        if not with_value:
+            return self._compiled
+        if self._value_node is None:
+            raise ArgumentError("with_value=True is for a derivative: an expression's "
+                                "function already returns its value")
+        return self._compiled_with_value
+
+    def evaluate(self, /, **arrays):
         """The value as a NumPy array, for NumPy-convertible inputs."""
         import numpy as np
 
-        converted = {k: np.asarray(v, dtype=float) for k, v in arrays.items()}
-        return np.asarray(self._compiled(**converted), dtype=float)
+        converted = _real_arrays(arrays)
+        try:
+            return np.asarray(self._compiled(**converted), dtype=float)
+        except MatdiffError:
+            raise
+        except ValueError as e:  # a matrix function outside its domain
+            raise DomainError(str(e)) from None
 
     @property
     def needed(self) -> tuple[str, ...]:
         """The variables whose arrays ``evaluate`` needs."""
         return self._generated("array_api").needed
+
+    def to_sympy(self):
+        """This result as a SymPy expression (``pip install matdiff[sympy]``): matrices and
+        vectors (``n×1``) as ``MatrixSymbol``, scalars as ``Symbol``, sizes as symbols.
+        UnsupportedError names what SymPy's matrix expressions cannot hold (``vec``, a
+        tensor in index form)."""
+        return to_sympy(self.node, _sympy())
 
 
 class Expression(_Evaluable):
@@ -120,6 +157,13 @@ class Expression(_Evaluable):
     def __repr__(self) -> str:
         return f"Expression({str(self)!r}, shape={self.shape})"
 
+    def _repr_markdown_(self) -> str:
+        """In a notebook: typeset, with the text form and the shape beside it."""
+        return result_markdown(self.latex, str(self), shape_text(self.shape))
+
+    def _repr_latex_(self) -> str:
+        return math_block(self.latex)
+
     @property
     def latex(self) -> str:
         return to_latex(self.node)
@@ -138,6 +182,7 @@ class Derivative(_Evaluable):
         self._anchor = wrt
         self.derivation = derivation
         self.node = derivation.result
+        self._value_node = expression.node
 
     @property
     def reading(self) -> tuple[Choice, ...]:
@@ -149,6 +194,16 @@ class Derivative(_Evaluable):
 
     def __repr__(self) -> str:
         return f"Derivative({str(self)!r}, shape={self.shape}, layout={self.layout!r})"
+
+    def _repr_markdown_(self) -> str:
+        """In a notebook: typeset (repeats named), with the text form and what it is."""
+        order = {1: "", 2: "second ", 3: "third "}.get(self.order, f"order-{self.order} ")
+        caption = (f"the {order}derivative of {code_span(str(self.expression))} by "
+                   f"{code_span(self.wrt)}, {shape_text(self.shape)}, {self.layout} layout")
+        return result_markdown(self.pretty_latex, str(self), caption)
+
+    def _repr_latex_(self) -> str:
+        return math_block(self.pretty_latex)
 
     @property
     def pretty(self) -> str:
@@ -276,6 +331,37 @@ class Derivative(_Evaluable):
         return Derivative(self.expression, self.wrt, self.derivation.lower(self.order - 1))
 
 
+def _shown(value: Any) -> str:
+    """A short, safe rendering of an argument for an error message."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 64:
+        return "a huge number"
+    try:
+        shown = repr(value)
+    except Exception:  # a user object whose repr fails still gets an ArgumentError
+        shown = f"a {type(value).__name__}"
+    return shown if len(shown) <= 40 else shown[:37] + "..."
+
+
+def _real_arrays(arrays: dict) -> dict:
+    """The arrays given to evaluate or check, as real NumPy arrays (ArgumentError for
+    anything else: complex values, text, ragged lists)."""
+    import numpy as np
+
+    out = {}
+    for name, value in arrays.items():
+        try:
+            array = np.asarray(value)
+        except (ValueError, TypeError):
+            array = None
+        if array is None or array.dtype.kind not in "biufc":
+            raise ArgumentError(f"the value given for {name} is not an array of numbers")
+        if array.dtype.kind == "c":
+            raise ArgumentError(f"the array given for {name} is complex: matdiff evaluates "
+                                "real arrays only")
+        out[name] = array.astype(float)
+    return out
+
+
 class _deep_enough:
     """Room for the recursion deep expressions need, and a clear error past it."""
 
@@ -305,31 +391,43 @@ def parse(expr: str | Expression, vars: dict | None = None) -> Expression:
         raise ArgumentError(f"the expression must be a string, got {type(expr).__name__}")
     if vars is not None and not isinstance(vars, dict):
         raise ArgumentError("vars must map names to shapes or kinds")
-    with _deep_enough(expr):
+    if vars and not all(isinstance(name, str) and name for name in vars):
+        raise ArgumentError("vars must map names (strings) to shapes or kinds")
+    if len(expr) > MAX_TEXT:
+        raise LimitError(f"the expression is {len(expr)} characters long, above the limit of "
+                         f"{MAX_TEXT}")
+    with _deep_enough(expr), holding():
         return Expression(_parse(expr, vars))
 
 
 def derivative(expr: str | Expression, wrt: str | None = None, vars: dict | None = None,
                order: int = 1, layout: str = "numerator",
                symmetric_gradient: str = "projected") -> Derivative:
-    """The ``order``-th derivative of ``expr`` by ``wrt`` (SPEC §2 for shapes and layout)."""
+    """The ``order``-th derivative of ``expr`` by ``wrt`` (SPEC §2 for shapes and layout).
+    The arguments are checked before any work; the expression is then parsed, and the
+    derivation's budget (:mod:`matdiff.calculus.budget`) checked before it starts."""
+    text = expr.text if isinstance(expr, Expression) else expr
+    text, whole = (text, ((0, len(text)),)) if isinstance(text, str) else (None, ())
+    if isinstance(order, bool) or not isinstance(order, int):
+        raise ArgumentError(f"order must be a whole number, got {_shown(order)}", text, whole)
+    if order < 1:
+        raise ArgumentError(f"order must be 1 or more, got {_shown(order)}", text, whole)
+    if order > MAX_ORDER:
+        raise LimitError(f"order {_shown(order)} is above the limit of {MAX_ORDER}", text,
+                         whole)
+    if not isinstance(layout, str) or layout not in _LAYOUTS:
+        raise ArgumentError(f"unknown layout {_shown(layout)}: use 'numerator' or "
+                            "'denominator'")
+    if not isinstance(symmetric_gradient, str) or symmetric_gradient not in _SYMMETRIC:
+        raise ArgumentError(f"unknown symmetric_gradient {_shown(symmetric_gradient)}: use "
+                            "'projected' or 'cookbook'")
+    if wrt is not None and not isinstance(wrt, str):
+        raise ArgumentError(f"wrt must be a variable's name, got {_shown(wrt)}")
     e = parse(expr, vars)
     text = e.text
-    if isinstance(order, bool) or not isinstance(order, int):
-        raise ArgumentError(f"order must be a whole number, got {order!r}", text,
-                            ((0, len(text)),))
-    if order < 1:
-        raise ArgumentError(f"order must be 1 or more, got {order}", text, ((0, len(text)),))
-    if order > MAX_ORDER:
-        raise UnsupportedError(f"order {order} is above the limit of {MAX_ORDER}", text,
-                               ((0, len(text)),))
-    if layout not in _LAYOUTS:
-        raise ArgumentError(f"unknown layout {layout!r}: use 'numerator' or 'denominator'")
-    if symmetric_gradient not in _SYMMETRIC:
-        raise ArgumentError(f"unknown symmetric_gradient {symmetric_gradient!r}: use "
-                            "'projected' or 'cookbook'")
     wrt = _choose_wrt(e, wrt)
-    with _deep_enough(text):
+    check_budget(e.node, e.variables_nodes[wrt], order, text)
+    with _deep_enough(text), holding():
         record = derive(e.node, e.variables_nodes[wrt], order, layout=layout,
                         symmetric_gradient=symmetric_gradient)
         return Derivative(e, wrt, record)
@@ -361,6 +459,7 @@ def check(d: Derivative, rng: int | None = 0, **arrays) -> float:
 
     if not isinstance(d, Derivative):
         raise ArgumentError("check takes a Derivative from matdiff.derivative")
+    arrays = _real_arrays(arrays)
     try:
         return finite_difference_error(d, arrays, rng)
     except MatdiffError:
@@ -369,3 +468,24 @@ def check(d: Derivative, rng: int | None = 0, **arrays) -> float:
         raise UnsupportedError(f"the numerical check failed: {e}") from None
 
 
+def _sympy():
+    try:
+        import sympy
+    except ImportError:
+        raise UnsupportedError("the SymPy bridge needs SymPy: pip install 'matdiff[sympy]'") \
+            from None
+    return sympy
+
+
+def from_sympy(expr, vars: dict | None = None) -> Expression:
+    """A SymPy matrix expression (``MatrixSymbol``, ``MatMul``, ``Trace`` …) as an
+    :class:`Expression`.  The shapes come from SymPy (an ``n×1`` symbol is a vector, a
+    ``Symbol`` a scalar); ``vars`` may give a name a kind (``{"S": "symmetric"}``).
+    UnsupportedError names the SymPy class that has no matdiff counterpart."""
+    sp = _sympy()
+    if vars is not None and not (isinstance(vars, dict) and
+                                 all(isinstance(k, str) for k in vars.values())):
+        raise ArgumentError("from_sympy takes kinds in vars ({'S': 'symmetric'}); the shapes "
+                            "come from SymPy")
+    node, variables = sympy_node(expr, sp, dict(vars or {}))
+    return Expression(Typed(node, to_text(node), variables, list(variables)))

@@ -4,8 +4,11 @@
 with what it is (gradient, Jacobian, Hessian), its shape and its layout; ``--latex``,
 ``--index``, ``--steps``, ``--code`` and ``--check`` add labelled sections, and ``--json``
 prints one JSON object instead (the web API's fields).  Exit status: 0 on success, 2 on a
-user error (bad expression, shapes, arguments; a short message with caret lines on stderr and
-no traceback), 1 on an internal error.  Colour only on a terminal and never with NO_COLOR.
+user error (bad expression, shapes, arguments, a limit; a short message with caret lines on
+stderr and no traceback), 1 on an internal error.  With ``--json`` every error, usage errors
+included, is printed on standard output as the web API's error object, ``{"error": {"kind",
+"message", "position", "marks", "detail"}}``, with the same exit status.  ``matdiff
+--version`` prints the installed version.  Colour only on a terminal and never with NO_COLOR.
 
 Only the public API is used, and the formatting it shares with the web API
 (:mod:`matdiff.presentation`).  The web app is imported by ``serve`` alone, to start it, so
@@ -15,6 +18,7 @@ a derivative answers without paying for the web stack (Starlette, uvicorn).
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
 import json
 import os
 import re
@@ -48,6 +52,34 @@ x=sym, (a trailing comma) for a vector of that length.  Without --wrt the variab
 of a LaTeX prefix (\nabla_W) is used, or the only variable there is.
 """
 
+
+class _Version(argparse.Action):
+    """``--version``: the installed package's version, looked up only when asked for."""
+
+    def __init__(self, option_strings, dest, **kwargs):
+        super().__init__(option_strings, dest, nargs=0, help="print matdiff's version and exit")
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        try:
+            version = importlib.metadata.version("matdiff")
+        except importlib.metadata.PackageNotFoundError:  # a source tree, not installed
+            version = md.__version__
+        print(f"matdiff {version}")
+        parser.exit()
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, whose usage errors are ``md.ArgumentError`` when errors are printed as JSON
+    (``json_errors``), so that they come out in the same shape as every other error."""
+
+    json_errors = False
+
+    def error(self, message: str):
+        if self.json_errors:
+            raise md.ArgumentError(message)
+        super().error(message)
+
+
 class _Style:
     """ANSI styling for one stream, or none when it is not a terminal or NO_COLOR is set."""
 
@@ -60,15 +92,17 @@ class _Style:
 
 
 def _derive_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="matdiff",
         description="Differentiate an expression in matrix notation, symbolically.",
         epilog=_EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
         usage="%(prog)s EXPR [--wrt W] [--var NAME=SPEC ...] [options]\n"
               "       %(prog)s verify EXPR [--wrt W] [--claim C] [--var NAME=SPEC ...] [--json]\n"
-              "       %(prog)s serve [--port 8000] [--host 127.0.0.1]",
+              "       %(prog)s serve [--port 8000] [--host 127.0.0.1]\n"
+              "       %(prog)s --version",
     )
+    p.add_argument("--version", action=_Version)
     p.add_argument("expr", metavar="EXPR",
                    help="the expression, ASCII or LaTeX; '-' reads it from standard input")
     p.add_argument("--wrt", metavar="W", help="the variable to differentiate by")
@@ -121,10 +155,11 @@ exit status: 0 the claim holds, 1 it is wrong or ill-shaped, 2 a user error.
 
 
 def _verify_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="matdiff verify",
         description="Check a claimed derivative, an identity or a derivation chain.",
         epilog=_VERIFY_EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--version", action=_Version)
     p.add_argument("expr", metavar="EXPR",
                    help="the expression to differentiate, or an equation or chain "
                         "(e1 = e2 = ...); '-' reads it from standard input")
@@ -140,17 +175,12 @@ def _verify_parser() -> argparse.ArgumentParser:
     return p
 
 
-def _verify(argv: list[str]) -> int:
-    args = _verify_parser().parse_args(_as_positional(argv))
-    try:
-        r = md.verify(_read_expr(args.expr), wrt=args.wrt, claim=args.claim,
-                      vars=_parse_vars(args.var), layout=args.layout)
-    except md.MatdiffError as e:
-        if args.json:
-            print(json.dumps({"error": error_json(e)}, ensure_ascii=False, indent=2))
-        else:
-            _print_error(e, _Style(sys.stderr))
-        return 2
+def _verify(argv: list[str], json_errors: bool) -> int:
+    parser = _verify_parser()
+    parser.json_errors = json_errors
+    args = parser.parse_args(_as_positional(argv))
+    r = md.verify(_read_expr(args.expr), wrt=args.wrt, claim=args.claim,
+                  vars=_parse_vars(args.var), layout=args.layout)
     if args.json:
         print(json.dumps(verification_json(r), ensure_ascii=False, indent=2))
     else:
@@ -240,7 +270,8 @@ def _print_error(e, style: _Style) -> None:
     for line in rest.split("\n") if rest else ():
         is_caret = line.strip() and not line.strip(" ^~")
         lines.append(style(line, "31") if is_caret else line)
-    print("\n".join(lines), file=sys.stderr)
+    # a lone surrogate (a byte of the command line that is not UTF-8) is shown escaped
+    print("\n".join(lines).encode("utf-8", "backslashreplace").decode(), file=sys.stderr)
 
 
 _OPTION = re.compile(r"--[a-z][a-z-]*(=.*)?|-h")  # the options' shape: -h is the only short one
@@ -254,29 +285,46 @@ def _as_positional(argv: list[str]) -> list[str]:
             for a in argv]
 
 
-def _derive(argv: list[str]) -> int:
-    args = _derive_parser().parse_args(_as_positional(argv))
-    err_style = _Style(sys.stderr)
-    try:
-        expr = _read_expr(args.expr)
-        vars = _parse_vars(args.var)
-        d = md.derivative(expr, wrt=args.wrt, vars=vars, order=args.order, layout=args.layout,
-                          symmetric_gradient=args.symmetric_gradient)
-        check = md.check(d) if args.check else None
-        if args.json:
-            result = derivative_json(d, code=args.code or "numpy", check=check)
-            text = json.dumps(result, ensure_ascii=False, indent=2)
-        else:
-            text = _report(d, args, check, _Style(sys.stdout))
-    except md.MatdiffError as e:
-        _print_error(e, err_style)
-        return 2
-    except RecursionError:
-        print(err_style("matdiff: limit error:", "1;31")
-              + " the expression is nested too deeply", file=sys.stderr)
-        return 2
+def _derive(argv: list[str], json_errors: bool) -> int:
+    parser = _derive_parser()
+    parser.json_errors = json_errors
+    args = parser.parse_args(_as_positional(argv))
+    expr = _read_expr(args.expr)
+    vars = _parse_vars(args.var)
+    d = md.derivative(expr, wrt=args.wrt, vars=vars, order=args.order, layout=args.layout,
+                      symmetric_gradient=args.symmetric_gradient)
+    check = md.check(d) if args.check else None
+    if args.json:
+        result = derivative_json(d, code=args.code or "numpy", check=check)
+        text = json.dumps(result, ensure_ascii=False, indent=2)
+    else:
+        text = _report(d, args, check, _Style(sys.stdout))
     print(text)
     return 0
+
+
+def _user_error(e: md.MatdiffError, as_json: bool) -> int:
+    """Report a user error (as JSON on standard output with ``as_json``); exit status 2."""
+    if as_json:
+        print(json.dumps({"error": error_json(e)}, indent=2))
+    else:
+        _print_error(e, _Style(sys.stderr))
+    return 2
+
+
+def _internal_error(e: Exception, as_json: bool) -> int:
+    """Report an engine bug in one line (traceback with MATDIFF_DEBUG); exit status 1."""
+    if os.environ.get("MATDIFF_DEBUG"):
+        raise e
+    msg = textwrap.shorten(f"{type(e).__name__}: {e}", 300)
+    if as_json:
+        message = f"internal error: {msg}"
+        print(json.dumps({"error": {"kind": "internal", "message": message, "position": None,
+                                    "marks": [], "detail": message}}, indent=2))
+    else:
+        print(f"matdiff: internal error: {msg}\n(set MATDIFF_DEBUG=1 for the traceback; "
+              "please report it with the command line)", file=sys.stderr)
+    return 1
 
 
 def _serve(argv: list[str]) -> int:
@@ -289,21 +337,24 @@ def _serve(argv: list[str]) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line on ``argv`` (default ``sys.argv[1:]``); return the exit status."""
     argv = sys.argv[1:] if argv is None else list(argv)
+    as_json = "--json" in argv and argv[:1] != ["serve"]
     try:
         if argv and argv[0] == "serve":
             return _serve(argv[1:])
         if argv and argv[0] == "verify":
-            return _verify(argv[1:])
-        return _derive(argv)
+            return _verify(argv[1:], as_json)
+        return _derive(argv, as_json)
+    except md.MatdiffError as e:
+        return _user_error(e, as_json)
+    except RecursionError:
+        return _user_error(md.LimitError("the expression is nested too deeply"), as_json)
+    except MemoryError:
+        return _user_error(md.LimitError("the derivation needs more memory than there is"),
+                           as_json)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         sys.stderr.close()
         return 0
     except Exception as e:  # an engine bug: say so in one line, traceback on request
-        if os.environ.get("MATDIFF_DEBUG"):
-            raise
-        msg = textwrap.shorten(f"{type(e).__name__}: {e}", 300)
-        print(f"matdiff: internal error: {msg}\n(set MATDIFF_DEBUG=1 for the traceback; "
-              "please report it with the command line)", file=sys.stderr)
-        return 1
+        return _internal_error(e, as_json)

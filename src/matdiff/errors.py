@@ -13,7 +13,9 @@ __all__ = [
     "ParseError",
     "ShapeError",
     "UnsupportedError",
+    "DomainError",
     "ArgumentError",
+    "LimitError",
     "Span",
 ]
 
@@ -102,3 +104,15 @@ class ArgumentError(MatdiffError):
     """A bad request around the expression: unknown ``wrt``, bad order, layout or kind."""
 
     kind = "argument"
+
+
+class DomainError(ArgumentError):
+    """Arrays outside the domain of a function of the expression (a matrix logarithm or
+    square root that is not real there)."""
+
+
+class LimitError(MatdiffError):
+    """Input past one of matdiff's bounds on work (size, nesting, tensor order, a matrix
+    power's exponent, a number's range): the message names the limit."""
+
+    kind = "limit"

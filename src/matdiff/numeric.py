@@ -2,8 +2,11 @@
 
 Missing arrays are drawn at random with small, distinct sizes (symmetric and SPD variables
 drawn as such).  Inputs are first standard normal; if the expression is not finite there
-(``log`` of a negative, say) they are drawn positive, then inside (0, 1).  The derivative of
-order ``k`` is compared with finite differences of the order ``k-1`` result: in full, entry by
+(``log`` of a negative, say) they are drawn positive (square matrices shifted by ``n*I``,
+so that their eigenvalues lie in the right half-plane, where the principal ``logm`` and
+``sqrtm`` are real), then inside (0, 1).  The derivative of
+order ``k`` is compared with finite differences of the order ``k-1`` result (which is in the
+numerator layout: a denominator-layout result is brought to it first): in full, entry by
 entry, when the variable is small, and along random directions otherwise (symmetric
 directions for a symmetric variable, whose gradient lives in that space).
 """
@@ -12,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .errors import ArgumentError
+from .errors import ArgumentError, DomainError, MatdiffError
 from .ir import Prod
 
 __all__ = ["finite_difference_error", "random_inputs"]
@@ -68,6 +71,8 @@ def random_inputs(variables, given: dict, rng: np.random.Generator, mode: int,
         else:
             a = rng.uniform(0.1, 0.9, shape)
         kind = var.attrs[1]
+        if mode == 1 and len(shape) == 2 and shape[0] == shape[1] and not kind:
+            a = a + shape[0] * np.eye(shape[0])  # eigenvalues in the right half-plane
         if kind == "symmetric":
             a = (a + a.T) / 2
         elif kind == "spd":
@@ -101,6 +106,10 @@ def finite_difference_error(d, given: dict, seed: int | None) -> float:
                 if not _finite(value, base):
                     continue
                 err = _compare(d, prev, arrays, value, rng)
+        except DomainError:  # outside a matrix function's domain: another point
+            continue
+        except MatdiffError:
+            raise
         except np.linalg.LinAlgError:
             continue
         if np.isfinite(err):
@@ -117,11 +126,10 @@ def _compare(d, prev, arrays: dict, value: np.ndarray, rng) -> float:
     x = arrays[d.wrt]
     var = d.variables_nodes[d.wrt]
     n_in = var.rank
-    if d.layout == "denominator":
-        k = value.ndim - n_in * 1
-        n_prev = value.ndim - n_in
-        value = np.moveaxis(value, list(range(n_in)), list(range(n_prev, n_prev + n_in))) \
-            if k >= 0 else value
+    if d.layout == "denominator":  # k×S_in + S_out to S_out + k×S_in, as the lower orders
+        n_out = value.ndim - d.order * n_in
+        value = np.moveaxis(value, list(range(value.ndim - n_out, value.ndim)),
+                            list(range(n_out)))
     symmetric = var.attrs[1] in ("symmetric", "spd")
     scale = max(1.0, float(np.max(np.abs(x)))) if x.size else 1.0
     h = 1e-5 * scale

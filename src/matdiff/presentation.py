@@ -34,6 +34,8 @@ __all__ = [
 
 _DIM_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 _MAX_RANK = 8
+_MAX_DIMENSION = 2**63 - 1
+_MAX_DIGITS = len(str(_MAX_DIMENSION))
 
 
 def shape_json(shape) -> list:
@@ -48,11 +50,16 @@ def steps_json(steps) -> list[dict[str, str]]:
 
 
 def derivative_json(d, code: str | None = "numpy", check: float | None = None) -> dict:
-    """The fields of a derivative that both the command line and the web API report."""
+    """The fields of a derivative that both the command line and the web API report: every
+    form of the result (``text``, ``latex``, ``index`` and ``index_latex``, ``elementwise``,
+    ``kron``: the vec/Kronecker form or None, ``pretty``, ``code``) and its conventions."""
     out = {
         "text": str(d),
         "latex": d.latex,
         "index": d.index,
+        "index_latex": d.index_latex,
+        "elementwise": d.elementwise,
+        "kron": d.kron,
         "pretty": d.pretty,
         "pretty_latex": d.pretty_latex,
         "shape": shape_json(d.shape),
@@ -60,6 +67,7 @@ def derivative_json(d, code: str | None = "numpy", check: float | None = None) -
         "code": d.code(code) if code else None,
         "check": None,
         "layout": d.layout,
+        "symmetric_gradient": d.symmetric_gradient,
         "order": d.order,
         "wrt": d.wrt,
         "reading": reading_json(d.reading),
@@ -140,21 +148,30 @@ def dims_from_text(items) -> tuple:
             raise md.ArgumentError(f"a dimension must be a name or a positive integer: {item}")
         if isinstance(item, str):
             item = item.strip()
-            if item.isdigit():
-                item = int(item)
+            if item.isascii() and item.isdigit():  # ASCII digits only: not "²" or "٣"
+                item = int(item) if len(item.lstrip("0")) <= _MAX_DIGITS else _MAX_DIMENSION + 1
             elif not _DIM_NAME.match(item):
-                raise md.ArgumentError(
-                    f"a dimension must be a name or a positive integer, not {item!r}")
+                raise md.ArgumentError(f"a dimension must be a name or a positive integer, "
+                                       f"not {_quoted(item)}")
         if isinstance(item, int):
             if item < 1:
                 raise md.ArgumentError(f"a dimension must be a positive integer, not {item}")
+            if item > _MAX_DIMENSION:
+                raise md.ArgumentError("a dimension must be at most 2^63 - 1, the largest an "
+                                       "array can have")
         elif not isinstance(item, str):
             raise md.ArgumentError(
-                f"a dimension must be a name or a positive integer, not {item!r}")
+                f"a dimension must be a name or a positive integer, not {_quoted(item)}")
         dims.append(item)
     if len(dims) > _MAX_RANK:
         raise md.ArgumentError(f"at most {_MAX_RANK} dimensions per variable")
     return tuple(dims)
+
+
+def _quoted(value, limit: int = 40) -> str:
+    """``repr(value)``, shortened past ``limit`` characters."""
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit - 4] + "...'"
 
 
 def kind_typo(word: str) -> str | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .calculus.derivation import Step as RawStep
+from .display import environment, math_block
 from .errors import UnsupportedError
 from .printing.index import einsum_text
 from .printing.latex import to_latex
@@ -19,8 +20,10 @@ from .printing.text import NotInLanguage, in_language, to_text
 __all__ = ["Steps", "ShownStep"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class ShownStep:
+    """One step as shown: ``text`` and ``latex`` of its equation, and its ``rule``."""
+
     raw: RawStep
     index_text: str | None = None
     index_latex: str | None = None
@@ -56,6 +59,15 @@ class ShownStep:
         except UnsupportedError:
             body = latex_text(self.expr_text)
         return f"{lhs} = {body}"
+
+    def __str__(self) -> str:
+        return f"{self.text}    [{self.rule}]"
+
+    def __repr__(self) -> str:
+        return f"ShownStep({self.text!r}, rule={self.rule!r})"
+
+    def _repr_latex_(self) -> str:
+        return math_block(environment("aligned", [(self.latex, latex_text(self.rule))]))
 
 
 _TEXT_ESCAPES = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "_": r"\_",
@@ -93,8 +105,18 @@ class Steps(list):
         width = max(len(s.text) for s in self)
         return "\n".join(f"{s.text.ljust(width)}    [{s.rule}]" for s in self)
 
+    def __repr__(self) -> str:
+        """One step a line, as ``str``: what a terminal shows for ``d.steps``."""
+        return str(self) if self else "Steps([])"
+
     @property
     def latex(self) -> str:
         """The derivation as an ``align*`` block, each rule named beside its step."""
-        rows = [f"{s.latex.replace(' = ', ' &= ', 1)} && {latex_text(s.rule)}" for s in self]
-        return "\\begin{align*}\n" + " \\\\\n".join(rows) + "\n\\end{align*}"
+        return environment("align*", self._rows())
+
+    def _rows(self) -> list[tuple[str, str]]:
+        return [(s.latex, latex_text(s.rule)) for s in self]
+
+    def _repr_latex_(self) -> str:
+        """In a notebook: the derivation typeset, aligned at the equals signs."""
+        return math_block(environment("aligned", self._rows()))

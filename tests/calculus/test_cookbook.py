@@ -2,7 +2,8 @@
 
 Sections follow the book (K. B. Petersen, M. S. Pedersen, *The Matrix Cookbook*, 2012;
 equation numbers in the names where the book has one), then a few sections it does not have
-(element-wise functions, softmax, symmetric variables, layouts, higher orders).  Every
+(element-wise functions, softmax, symmetric variables, layouts, higher orders, matrix
+functions).  Every
 :class:`Identity` holds the expression, the variable, the declared shapes (all dimensions
 different: n=3, m=4, p=5, k=2 from :data:`numeric.SIZES`), the textbook answer as text in
 matdiff's ASCII language (``None`` for a tensor with no matrix form) and as a NumPy function,
@@ -26,6 +27,7 @@ from typing import Callable, NamedTuple
 
 import numpy as np
 import pytest
+from scipy.linalg import expm, logm, sqrtm
 
 import matdiff as md
 import numeric as nu
@@ -519,6 +521,82 @@ identity(S, "AB by A", "A*B", "A", {"A": ("n", "m"), "B": ("m", "p")},
 identity(S, "kron(x,y) by x", "kron(x, y)", "x", {"x": ("n",), "y": ("m",)},
          "kron(eye, y')", lambda x, y: np.kron(eye(N), y[None, :]),
          lambda x, y: np.kron(x, y), layout="denominator")
+
+
+# -- Matrix functions (Fréchet derivatives; Higham, *Functions of Matrices*, ch. 3) ---------
+S = "matrix functions"
+
+
+def frechet(f, X, E):
+    """L_f(X, E), the corner of f([[X, E], [0, X]]) (the block-triangular identity)."""
+    n = X.shape[0]
+    return np.real(f(np.block([[X, E], [np.zeros((n, n)), X]]))[:n, n:])
+
+
+def frechet_tensor(f, X):
+    """T[i,j,k,l] = L_f(X, e_k e_l')[i,j]: the Jacobian of f at X."""
+    n = X.shape[0]
+    out = np.zeros((n, n, n, n))
+    for k in range(n):
+        for j in range(n):
+            E = np.zeros((n, n))
+            E[k, j] = 1.0
+            out[:, :, k, j] = frechet(f, X, E)
+    return out
+
+
+def _log_euclidean_gradient(A, B):
+    """∇_A ‖logm(R*B*R)‖², R = inv(sqrtm(A)), by adjoints (A, B symmetric)."""
+    R = inv(sqrtm(A))
+    Mx = R @ B @ R
+    W = frechet(logm, Mx.T, 2 * logm(Mx))
+    G_R = W @ R @ B + B @ R @ W
+    G = frechet(sqrtm, A.T, -R.T @ G_R @ R.T)
+    return (G + G.T) / 2
+
+
+identity(S, "tr(expm(X)) by X", "tr(expm(X))", "X", {"X": ("n", "n")},
+         "expm(X)'", lambda X: expm(X).T, lambda X: np.trace(expm(X)))
+identity(S, "tr(logm(X)) by X", "tr(logm(X))", "X", {"X": ("n", "n")},
+         "inv(X)'", lambda X: inv(X).T, lambda X: np.trace(logm(X)),
+         draws={"X": "rightplane"})
+identity(S, "tr(sqrtm(X)) by X", "tr(sqrtm(X))", "X", {"X": ("n", "n")},
+         "0.5*inv(sqrtm(X))'", lambda X: 0.5 * inv(sqrtm(X)).T,
+         lambda X: np.trace(sqrtm(X)), draws={"X": "rightplane"})
+identity(S, "tr(logm(S)) by spd S", "tr(logm(S))", "S", {"S": "spd"},
+         "inv(S)", lambda S: inv(S), lambda S: np.trace(logm(S)), draws={"S": ("n", "n")})
+identity(S, "tr(A*expm(X)) by X", "tr(A*expm(X))", "X", {"A": ("n", "n"), "X": ("n", "n")},
+         "L_expm(X', A')", lambda A, X: frechet(expm, X.T, A.T),
+         lambda A, X: np.trace(A @ expm(X)))
+identity(S, "expm(tA) by t", "expm(t*A)", "t", {"t": (), "A": ("n", "n")},
+         "A*expm(t*A)", lambda t, A: A @ expm(t * A), lambda t, A: expm(t * A))
+identity(S, "expm(tA) by t order 2", "expm(t*A)", "t", {"t": (), "A": ("n", "n")},
+         "A^2*expm(t*A)", lambda t, A: A @ A @ expm(t * A), lambda t, A: expm(t * A),
+         order=2)
+identity(S, "||expm(tA)x - y||^2 by t", "norm2(expm(t*A)*x - y)^2", "t",
+         {"t": (), "A": ("n", "n"), "x": ("n",), "y": ("n",)},
+         "2*(expm(t*A)*x - y)'*A*expm(t*A)*x",
+         lambda t, A, x, y: 2 * (expm(t * A) @ x - y) @ A @ expm(t * A) @ x,
+         lambda t, A, x, y: np.sum((expm(t * A) @ x - y) ** 2))
+identity(S, "||expm(tA)x - y||^2 by A", "norm2(expm(t*A)*x - y)^2", "A",
+         {"t": (), "A": ("n", "n"), "x": ("n",), "y": ("n",)},
+         "2*t*L_expm(t*A', (expm(t*A)*x - y)*x')",
+         lambda t, A, x, y: 2 * t * frechet(expm, t * A.T, np.outer(expm(t * A) @ x - y, x)),
+         lambda t, A, x, y: np.sum((expm(t * A) @ x - y) ** 2))
+identity(S, "sqrtm(X) by X", "sqrtm(X)", "X", {"X": ("n", "n")},
+         None, lambda X: frechet_tensor(sqrtm, X), lambda X: sqrtm(X),
+         draws={"X": "rightplane"})
+identity(S, "logm(X) by X", "logm(X)", "X", {"X": ("n", "n")},
+         None, lambda X: frechet_tensor(logm, X), lambda X: logm(X),
+         draws={"X": "rightplane"})
+identity(S, "tr(expm(X)) by X order 2", "tr(expm(X))", "X", {"X": ("n", "n")},
+         None, lambda X: np.swapaxes(frechet_tensor(expm, X), 0, 1),
+         lambda X: np.trace(expm(X)), order=2)
+identity(S, "log-Euclidean distance by spd A",
+         "norm2(logm(inv(sqrtm(A))*B*inv(sqrtm(A))))^2", "A", {"A": "spd", "B": "spd"},
+         None, _log_euclidean_gradient,
+         lambda A, B: np.sum(logm(inv(sqrtm(A)) @ B @ inv(sqrtm(A))) ** 2),
+         draws={"A": ("n", "n"), "B": ("n", "n")})
 
 
 # -- The checks ---------------------------------------------------------------------------

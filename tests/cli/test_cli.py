@@ -20,8 +20,9 @@ import matdiff as md
 
 SEED = "0.5*norm2(D*W - X)^2"
 SEED_VARS = ["--var", "D=m,k", "--var", "W=k,n", "--var", "X=m,n"]
-JSON_KEYS = {"text", "latex", "index", "pretty", "pretty_latex", "shape", "steps", "code",
-             "check", "layout", "order", "wrt", "reading"}
+JSON_KEYS = {"text", "latex", "index", "index_latex", "elementwise", "kron", "pretty",
+             "pretty_latex", "shape", "steps", "code", "check", "layout", "symmetric_gradient",
+             "order", "wrt", "reading"}
 LOGISTIC = "-y'*log(sigmoid(X*w)) - (1 - y)'*log(1 - sigmoid(X*w))"
 
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from scipy.linalg import expm, sqrtm
 
 from matdiff.codegen import compile_function, generate
+from matdiff.codegen.array_api import WRITERS
 from matdiff.errors import ArgumentError, ShapeError
 from matdiff.ir import Op, build
 from numeric import assert_close
@@ -72,6 +74,9 @@ EXPECTED = {
     Op.LOGSUMEXP: ("return _logsumexp(xp, x)", np.log(np.exp(x).sum())),
     Op.SOFTMAX: ("return _softmax(xp, x)", _softmax(x)),
     Op.EINSUM: ("return _einsum(xp, 'ij,jk->ik', A, B)", A @ B),
+    Op.MATFUNC: ("return _matfunc(xp, 'expm', False, A)", expm(A)),
+    Op.FRECHET: ("return _frechet(xp, 'sqrtm', False, A, A.T)",
+                 np.real(sqrtm(np.block([[A, A.T], [np.zeros((n, n)), A]]))[:n, n:])),
 }
 CODED = [op for op in Op if op is not Op.DIFF]
 
@@ -85,6 +90,10 @@ def body(source: str) -> str:
 def compiled(node):
     gen = generate(node, VARIABLES)
     return gen, compile_function(gen, VARIABLES, set(gen.needed))
+
+
+def test_every_op_has_a_writer():
+    assert set(WRITERS) == set(Op)
 
 
 def test_every_op_but_the_differential_has_code():
@@ -108,7 +117,9 @@ def test_values_on_numpy_arrays(op):
     assert_close(np.asarray(got), EXPECTED[op][1], rtol=1e-12, what=op.name)
 
 
-STRICT_OPS = [op for op in CODED if op is not Op.EINSUM]  # the standard has no einsum
+STRICT_OPS = [op for op in CODED if op not in (Op.EINSUM, Op.MATFUNC, Op.FRECHET)]
+"""The standard has no einsum and no matrix functions (those of a symmetric matrix go through
+its ``eigh``: ``test_matrix_function_code.py``)."""
 
 
 @pytest.mark.parametrize("op", STRICT_OPS, ids=[op.name for op in STRICT_OPS])

@@ -15,18 +15,24 @@ import pytest
 import matdiff as md
 from matdiff.calculus import D_RULES
 from matdiff.ir import Op
-from matdiff.ir.vocabulary import (CALLS, CONSTANT, ELEMENTWISE, ELEMENTWISE_FAMILY, FUNCTIONS,
-                                   GREEK_LETTERS, LATER, OPERATOR, PRECEDENCE, binding)
+from matdiff.ir.vocabulary import (CALLS, CONSTANT, ELEMENTWISE, ELEMENTWISE_FAMILY,
+                                   FRECHET_FAMILY, FRECHET_OF, FUNCTIONS, GREEK_LETTERS,
+                                   MATRIX_FAMILY, MATRIX_FUNCTIONS, OPERATOR, PRECEDENCE,
+                                   binding)
 
 VARS = {"A": ("n", "n"), "x": ("n",)}
-CALLED = [f for f in FUNCTIONS.values() if f.family in (OPERATOR, ELEMENTWISE_FAMILY)]
+CALLED = [f for f in FUNCTIONS.values()
+          if f.family in (OPERATOR, ELEMENTWISE_FAMILY, MATRIX_FAMILY, FRECHET_FAMILY)]
 
 
 def _calls(function):
     """The call of ``function`` on the square matrix and on the vector, where it accepts one."""
     calls = []
     for arg in ("A", "x"):
-        text = f"{function.name}({', '.join([arg] * function.arity)})"
+        args = [arg] * function.arity
+        if function.family == FRECHET_FAMILY:  # L_f(A, A) = A*f'(A): a direction apart
+            args[1:] = [arg + "'"] * (function.arity - 1)
+        text = f"{function.name}({', '.join(args)})"
         try:
             calls.append((text, arg, md.parse(text, VARS)))
         except md.ShapeError:
@@ -41,15 +47,15 @@ def test_every_function_parses_prints_back_and_builds_its_op(function):
     for text, _, e in calls:
         assert str(e) == text
         assert e.node.op in function.ops
-        if function.family == ELEMENTWISE_FAMILY:
+        if function.family in (ELEMENTWISE_FAMILY, MATRIX_FAMILY):
             assert e.node.attrs == (function.name,)
         assert md.parse(e.latex, VARS).node is e.node, e.latex
 
 
 @pytest.mark.parametrize("function", CALLED, ids=[f.name for f in CALLED])
 def test_every_latex_spelling_reads_as_the_function(function):
-    _, arg, e = _calls(function)[0]
-    args = ", ".join([arg] * function.arity)
+    text, arg, e = _calls(function)[0]
+    args = text[text.index("(") + 1:-1]
     spellings = [f"\\{m}({args})" for m in function.macros]
     spellings += [f"\\operatorname{{{w}}}({args})" for w in (function.name, *function.words)]
     spellings += [f"\\mathrm{{{w}}}({args})" for w in function.words]
@@ -84,10 +90,22 @@ def test_constant_arrays_parse_and_print_back(name):
     assert e.node.args[1].op in FUNCTIONS[name].ops
 
 
-@pytest.mark.parametrize("name", [f.name for f in FUNCTIONS.values() if f.family == LATER])
-def test_functions_not_supported_yet_say_so(name):
-    with pytest.raises(md.UnsupportedError, match=f"{name} .* not supported yet"):
-        md.parse(f"{name}(A)", VARS)
+def test_every_matrix_function_has_its_frechet_derivative():
+    assert set(FRECHET_OF) == set(MATRIX_FUNCTIONS) == {"expm", "logm", "sqrtm"}
+    for name, row in FRECHET_OF.items():
+        e = md.parse(f"{row.name}(A, A', eye)", VARS)
+        assert e.node.op is Op.FRECHET and e.node.attrs == (name,)
+        assert md.parse(e.latex, VARS).node is e.node
+
+
+def test_a_frechet_derivative_needs_a_direction():
+    with pytest.raises(md.ParseError, match="L_expm takes at least 2 arguments, got 1"):
+        md.parse("L_expm(A)", VARS)
+
+
+def test_a_matrix_function_of_a_vector_says_it_takes_a_square_matrix():
+    with pytest.raises(md.ShapeError, match="expm .*square matrix"):
+        md.parse("expm(x)", {"x": ("n",)})
 
 
 @pytest.mark.parametrize("alias", sorted({a for f in FUNCTIONS.values() for a in f.aliases}))

@@ -14,7 +14,7 @@ from hypothesis import given, strategies as st
 
 from matdiff.errors import MatdiffError, ParseError
 from matdiff.parsing import is_latex, parse
-from matdiff.parsing.latex import _GRAMMAR, parse_latex
+from matdiff.parsing.latex import _grammar, parse_latex
 from matdiff.shapes import infer
 
 VEC = "vector"
@@ -294,7 +294,7 @@ def test_grammar_is_lalr_without_conflicts(caplog):
     logger.setLevel(logging.DEBUG)
     try:
         with caplog.at_level(logging.DEBUG, logger="lark"):
-            Lark(_GRAMMAR, parser="lalr", maybe_placeholders=False, debug=True)
+            Lark(_grammar(), parser="lalr", maybe_placeholders=False, debug=True)
     finally:
         logger.setLevel(logging.WARNING)
     assert not [r for r in caplog.records if "conflict" in r.getMessage().lower()]

@@ -33,6 +33,8 @@ SHAPES = [(), ("n",), ("m", "p"), ("p", "p")]
     ("x.*y + x.*z", "x.*(y + z)"),
     ("s.*(1 - s) + s.^2", "s"),
     ("2*x.*y - y.*x*2", "vector(0)"),
+    ("(x - a).*x - a*(x - a)", "(x - a).^2"),  # the sum left inside is the base pulled out
+    ("(x - y).*x - y.*(x - y)", "(x - y).^2"),
 ])
 def test_products_are_monomials_and_sums_are_collected(text, want):
     assert to_text(simplify(parse(text).node)) == want

@@ -3,7 +3,10 @@
 The server is the real app on uvicorn, in a thread of the test process.  The browser is
 ``/usr/bin/chromium`` driven by Playwright; no browser build is ever downloaded.  Without
 chromium the browser tests are skipped, except under ``CI``, where they fail instead (``make
-test`` installs chromium).  Screenshots go to ``test-artifacts/`` at the repository root.
+test`` installs chromium).  Screenshots go to ``test-artifacts/`` at the repository root (git
+ignores it).  ``open_page(size)`` opens a page at one of ``SIZES`` (a laptop, 1366×900, and a
+phone, 390×844); every page shares the one browser of the session.  ``axe(page)`` runs
+axe-core in a page and gives its serious and critical violations.
 """
 
 import os
@@ -16,6 +19,10 @@ from pathlib import Path
 import pytest
 
 __all__: list[str] = []
+
+SIZES = {"laptop": {"viewport": {"width": 1366, "height": 900}},
+         "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True,
+                   "has_touch": True, "device_scale_factor": 2}}
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
@@ -82,15 +89,67 @@ def artifacts() -> Path:
     return ARTIFACTS
 
 
-@pytest.fixture
-def page(browser):
-    """A laptop-sized page that fails the test on any script error or failed request."""
-    context = browser.new_context(viewport={"width": 1366, "height": 900})
+USER_ERROR = "Failed to load resource: the server responded with a status of 400 "
+
+
+def _watched(context):
+    """A page of ``context`` whose ``problems`` collect script errors and console errors (a
+    400 answer is not one: the API answers a user's mistake so, and the page shows it)."""
     page = context.new_page()
     page.set_default_timeout(15_000)
     problems: list[str] = []
+
+    def console(message) -> None:
+        if message.type == "error" and not message.text.startswith(USER_ERROR):
+            problems.append(message.text)
+
     page.on("pageerror", lambda exc: problems.append(f"script error: {exc}"))
-    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("console", console)
     page.problems = problems
-    yield page
+    return page
+
+
+@pytest.fixture
+def page(browser):
+    """A laptop-sized page that fails the test on any script error or failed request."""
+    context = browser.new_context(**SIZES["laptop"])
+    yield _watched(context)
     context.close()
+
+
+@pytest.fixture
+def open_page(browser):
+    """``open_page(size, **context_options)``: a watched page at ``SIZES[size]``."""
+    contexts = []
+
+    def open_(size: str, **options):
+        contexts.append(browser.new_context(**SIZES[size], **options))
+        return _watched(contexts[-1])
+
+    yield open_
+    for context in contexts:
+        context.close()
+
+
+def _axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
+    """axe-core's violations on ``page`` of the given impacts, as ``{"id", "impact", "help",
+    "nodes"}``.  axe comes from the ``axe-playwright-python`` package (its bundled
+    ``axe.min.js``), injected into the page; nothing is fetched at test time."""
+    from importlib import resources
+
+    try:
+        script = resources.files("axe_playwright_python").joinpath("axe.min.js").read_text()
+    except ModuleNotFoundError:
+        _unavailable("axe-playwright-python is not installed (pip install -e '.[test]')")
+    page.evaluate(script)
+    found = page.evaluate("async () => (await axe.run(document, "
+                          "{resultTypes: ['violations']})).violations")
+    return [{"id": v["id"], "impact": v["impact"], "help": v["help"],
+             "nodes": [n["target"] for n in v["nodes"]]}
+            for v in found if v["impact"] in impacts]
+
+
+@pytest.fixture
+def axe():
+    """``axe(page)``: the serious and critical accessibility violations axe-core finds."""
+    return _axe_violations

@@ -19,7 +19,7 @@ SEED_VARS = {"D": ["m", "k"], "W": ["k", "n"], "X": ["m", "n"]}
 
 @pytest.fixture(scope="module")
 def client():
-    with TestClient(create_app(budget=20.0, workers=2)) as c:
+    with TestClient(create_app(budget=20.0, workers=2), base_url="http://127.0.0.1") as c:
         yield c
 
 

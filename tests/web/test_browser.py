@@ -86,7 +86,7 @@ def test_shape_mismatch_shows_caret(page, live_server, artifacts):
     assert page.locator("#error-title").inner_text() == "Shape error"
     assert "^" in page.locator("#error-detail").inner_text()
     assert page.locator("#result").evaluate("r => r.classList.contains('stale')")
-    assert "v.D=3%2C4" in page.url
+    assert "v.D=3,4" in page.url
     page.screenshot(path=str(artifacts / "shape-error-declared.png"), full_page=True)
 
 

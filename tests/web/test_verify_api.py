@@ -18,7 +18,7 @@ FIELDS = {"verdict", "correct", "text", "expected", "diagnosis", "method", "coun
 
 @pytest.fixture(scope="module")
 def client():
-    with TestClient(create_app(budget=20.0, workers=1)) as c:
+    with TestClient(create_app(budget=20.0, workers=1), base_url="http://127.0.0.1") as c:
         yield c
 
 

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from ..ir import Node, Op, build
 from ..rewriting import Trace, simplify
 from .jacobian import Step as CalculusStep
-from .transpose import inner
+from .transpose import TRANSPOSE_NAMES, inner
 
 __all__ = ["Step", "derive_steps", "substitute"]
 
@@ -221,7 +221,11 @@ def _read_off(g: Node, record, cstep: CalculusStep, to_var: dict, expand, dname:
         rule = {2: "move the differential out of the Frobenius product (cyclic property of "
                    "the trace)", 1: "move the differential out of the inner product"}
         paired = _pairing(shown, dx)
-        steps.append(Step(rule.get(x.rank, "collect the terms in the differential"), dname,
+        named = rule.get(x.rank, "collect the terms in the differential")
+        adjoint = TRANSPOSE_NAMES[Op.FRECHET]
+        if any(t.name == adjoint for t in cstep.transposed):
+            named += f"; {adjoint}"
+        steps.append(Step(named, dname,
                           paired, "differential", g, expand(paired),
                           details=_transposed(cstep.transposed)))
         steps.append(Step(f"read off the gradient: {dname} = G : d{x.attrs[0]} gives G",

@@ -13,6 +13,8 @@ from typing import Callable
 
 from ..ir import Node, Op, build
 from ..ir.build import ONE, const
+from ..ir.symmetry import is_symmetric
+from ..rewriting.rules_matfunc import frechet_form
 
 __all__ = ["differential", "linearize", "Linearization", "D_RULES", "RULE_NAMES", "emul",
            "elementwise_derivative"]
@@ -234,6 +236,29 @@ def _softmax(node, d):
     return build.sub(build.hadamard(s, da), build.mul(s, build.mul(build.transpose(s), da)))
 
 
+def _matfunc(node, d):
+    """d f(X) = L_f(X, dX): the Fréchet derivative (equal to f'(X) dX only when X and dX
+    commute, which the simplifier shows where it can)."""
+    (a,) = node.args
+    da = d(a)
+    return None if da is None else frechet_form(node.attrs[0], a, da)
+
+
+def _frechet(node, d):
+    """d L_f(X, E…) = L_f(X, dX, E…) + Σ L_f(X, …, dE, …): one direction more for the point,
+    the multilinear rule for the directions (the new direction goes first, so a direction
+    with a derivative per index stays last)."""
+    x, *directions = node.args
+    name = node.attrs[0]
+    dx = d(x)
+    terms = [None if dx is None else frechet_form(name, x, dx, *directions)]
+    for k, e in enumerate(directions):
+        de = d(e)
+        if de is not None:
+            terms.append(frechet_form(name, x, *directions[:k], de, *directions[k + 1:]))
+    return _sum(*terms)
+
+
 def _einsum(node, d):
     specs, out = node.attrs
     terms = []
@@ -253,6 +278,7 @@ D_RULES: dict[Op, Rule] = {
     Op.DIAGM: _lin(Op.DIAGM), Op.DIAGV: _lin(Op.DIAGV), Op.VEC: _lin(Op.VEC),
     Op.SUM: _lin(Op.SUM), Op.KRON: _kron, Op.NORM2: _norm2, Op.NORM1: _norm1, Op.FUNC: _func,
     Op.LOGSUMEXP: _logsumexp, Op.SOFTMAX: _softmax, Op.EINSUM: _einsum,
+    Op.MATFUNC: _matfunc, Op.FRECHET: _frechet,
 }
 
 RULE_NAMES: dict[Op, str] = {
@@ -267,6 +293,8 @@ RULE_NAMES: dict[Op, str] = {
     Op.NORM2: "differential of the Frobenius norm", Op.NORM1: "d‖X‖₁ = sign(X) : dX",
     Op.FUNC: "chain rule (element-wise function)", Op.LOGSUMEXP: "d logsumexp(x) = softmax(x)' dx",
     Op.SOFTMAX: "d softmax(x) = (diag(s) - s s') dx", Op.EINSUM: "product rule (index form)",
+    Op.MATFUNC: "d f(X) = L_f(X, dX), the Fréchet derivative",
+    Op.FRECHET: "d L_f(X, E) = L_f(X, E, dX) + L_f(X, dE) (the next Fréchet derivative)",
 }
 
 
@@ -342,6 +370,13 @@ def _rule_name(node: Node) -> str:
         return "differential of the Frobenius norm: d‖A‖^p = p ‖A‖^(p-2) A : dA"
     if node.op is Op.FUNC:
         return f"chain rule: d {node.attrs[0]}(A) = {node.attrs[0]}'(A) .* dA"
+    if node.op is Op.MATFUNC:
+        name = node.attrs[0]
+        if is_symmetric(node.args[0]):
+            return (f"Fréchet derivative at a symmetric point (Daleckii–Krein): d {name}(S) = "
+                    f"L_{name}(S, dS) = U*(F.*(U'*dS*U))*U' where S = U*diag(λ)*U' and "
+                    "F_ij = (f(λ_i) - f(λ_j))/(λ_i - λ_j), f'(λ_i) where λ_i = λ_j")
+        return f"Fréchet derivative: d {name}(X) = L_{name}(X, dX)"
     if node.op is Op.SCALE and node.args[0].op is Op.CONST:
         return "constant factor: d(cA) = c dA"
     return RULE_NAMES[node.op]

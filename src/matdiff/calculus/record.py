@@ -7,7 +7,9 @@ kept in it, never by differentiating again: the vec/Kronecker form of a first de
 result with its repeated subexpressions named, the lower-order derivatives (a check of order
 ``k`` compares with order ``k - 1``), and the derivation step by step (:mod:`.derivation`),
 whose differentials are the recorded ones and whose "move the differential out" step is the
-transpose rules applied to the recorded differential (:mod:`.transpose`).
+transpose rules applied to the recorded differential (:mod:`.transpose`).  The derivation and
+each of these run inside :func:`~matdiff.ir.holding`, so their intermediate nodes live until
+they are done.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from ..ir import Node, Op
+from ..ir import Node, Op, holding
 from ..rewriting import simplify
 from ..tensor import kron_form
 from .jacobian import Step, jacobian_step
@@ -50,6 +52,7 @@ class Derivation:
                           self.orders[:order])
 
     @cached_property
+    @holding()
     def kron(self) -> Node | None:
         """∂vec(F)/∂vec(X) as Kronecker products, for a first derivative of a matrix or
         vector by a matrix or vector, where every term has such a form."""
@@ -64,12 +67,14 @@ class Derivation:
         return frozenset(n.attrs[0] for n in self.f.walk() if n.op is Op.VAR)
 
     @cached_property
+    @holding()
     def named(self) -> tuple[Node, tuple[tuple[str, Node], ...]]:
         """The result with its repeated subexpressions named, and their definitions
         (:func:`.repeats.name_repeated`): what ``where s = ...`` shows."""
         return name_repeated(self.result, set(self.variable_names))
 
     @cached_property
+    @holding()
     def steps(self) -> tuple:
         """The derivation step by step (:class:`.derivation.Step`), from this record."""
         from .derivation import derive_steps
@@ -77,6 +82,7 @@ class Derivation:
         return tuple(derive_steps(self))
 
 
+@holding()
 def derive(f: Node, x: Node, order: int, *, layout: str = "numerator",
            symmetric_gradient: str = "projected") -> Derivation:
     """The record of the ``order``-th derivative of ``f`` by ``x``."""

@@ -23,8 +23,9 @@ from ..ir import Node, Op, build
 
 __all__ = ["TRANSPOSE_RULES", "TRANSPOSE_NAMES", "Transposed", "transpose", "inner"]
 
-Rule = Callable[[Node, Node, int], Node]
-"""``rule(node, G, i)``: the cotangent of ``node.args[i]`` when ``node``'s is ``G``."""
+Rule = Callable[[Node, Node, int], Node | None]
+"""``rule(node, G, i)``: the cotangent of ``node.args[i]`` when ``node``'s is ``G`` (None
+where the rule has none for this node: index form takes the whole differential)."""
 
 
 @dataclass(frozen=True)
@@ -170,10 +171,22 @@ def _diagv(node, g, i):
     return build.unary(Op.DIAGM, g)
 
 
+def _frechet(node, g, i):
+    """``G : L_f(X, …, E) = L_f(X', …', G) : E``: f has a power series with real
+    coefficients, so the adjoint of a Fréchet derivative is the derivative at the transpose
+    (each other direction transposed too).  A direction with a derivative per index has no
+    adjoint here (None: index form takes it)."""
+    if any(a.rank > 2 for a in node.args) or g.rank > 2:
+        return None
+    x, *directions = node.args
+    others = [_flipped(e) for k, e in enumerate(directions, start=1) if k != i]
+    return build.frechet(node.attrs[0], _flipped(x), *others, g)
+
+
 TRANSPOSE_RULES: dict[Op, Rule] = {
     Op.ADD: _add, Op.NEG: _neg, Op.SCALE: _scale, Op.MATMUL: _matmul,
     Op.HADAMARD: _hadamard, Op.DIV: _div, Op.TRANSPOSE: _transpose, Op.TRACE: _trace,
-    Op.SUM: _sum, Op.DIAGM: _diagm, Op.DIAGV: _diagv,
+    Op.SUM: _sum, Op.DIAGM: _diagm, Op.DIAGV: _diagv, Op.FRECHET: _frechet,
 }
 
 TRANSPOSE_NAMES: dict[Op, str] = {
@@ -188,6 +201,7 @@ TRANSPOSE_NAMES: dict[Op, str] = {
     Op.SUM: "g sum(L) = g*ones : L",
     Op.DIAGM: "G : diag(l) = diag(G) : l",
     Op.DIAGV: "g : diag(L) = diag(g) : L",
+    Op.FRECHET: "G : L_f(X, L) = L_f(X', G) : L (the adjoint of a Fréchet derivative)",
 }
 
 
@@ -215,6 +229,8 @@ def transpose(differential: Node, x: Node) -> tuple[Node, list[Transposed]] | No
         if rule is None:
             return None
         after = tuple((rule(lin, g, i), a) for i, a in enumerate(lin.args) if has_dx(a))
+        if any(cotangent is None for cotangent, _ in after):
+            return None
         applied.append(Transposed(TRANSPOSE_NAMES[lin.op], (g, lin), after))
         pending.extend(reversed(after))
     return _oriented(build.add(*done)), applied

@@ -16,7 +16,7 @@ from .ops import Op
 __all__ = [
     "construct", "var", "diff", "const", "eye", "fill", "fuse", "add", "neg", "sub", "mul",
     "scale", "matmul", "hadamard", "div", "power", "matpow", "transpose", "unary", "func",
-    "einsum", "ZERO", "ONE", "negate_leading_number",
+    "einsum", "matfunc", "frechet", "ZERO", "ONE", "negate_leading_number",
 ]
 
 
@@ -106,6 +106,16 @@ def unary(op: Op, a: Node, span=None) -> Node:
 
 def func(name: str, a: Node, span=None) -> Node:
     return construct(Op.FUNC, (a,), (name,), span)
+
+
+def matfunc(name: str, a: Node, span=None) -> Node:
+    """The matrix function ``name`` (``expm``, ``logm``, ``sqrtm``) of a square matrix."""
+    return construct(Op.MATFUNC, (a,), (name,), span)
+
+
+def frechet(name: str, x: Node, *directions: Node) -> Node:
+    """``L_f(X, E1, …, Ek)``: the k-th Fréchet derivative of matrix function ``name`` at ``x``."""
+    return construct(Op.FRECHET, (x, *directions), (name,))
 
 
 def einsum(specs: tuple[str, ...], out: str, args: tuple[Node, ...]) -> Node:

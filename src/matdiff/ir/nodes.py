@@ -7,6 +7,17 @@ object, so structural equality is identity and memoising by ``id`` is free.  The
 the node stands in the input text) rides along but is not part of the identity; the first
 construction of a node keeps its span.
 
+The intern table holds its nodes weakly: a node lives while something (an expression, a
+derivation, a rule's pattern) refers to it, and leaves the table when nothing does, so a
+long-running process does not keep every expression it ever saw.  While a node lives, every
+construction of it gives that same object.  Memo tables keyed by ``id`` must therefore not
+outlive the nodes they key: facts worth keeping across calls (a node's printed cost, its
+chain of factors) are kept on the node itself, in :attr:`Node.facts`, and go with it.  A
+computation that builds and drops many nodes (a derivation) runs inside :func:`holding`, which
+keeps every node it makes alive until it ends, and then through the next :data:`RECENT`
+computations: per-call memos keyed by ``id`` stay sound, a form built, dropped and built again
+is not made twice, and asking the same question again finds its work done.
+
 Invariants: ``make`` never simplifies (``A*I`` stays ``A*I``); :func:`construct` computes and
 checks the shape of a non-leaf with its rule (:mod:`.shape_rules`) and is the only caller of
 ``make`` for non-leaves (the builders of :mod:`.build` and :meth:`Node.rebuild` go through
@@ -15,37 +26,74 @@ it).  Imports inside ``ir`` point one way: dims ← ops ← shape_rules ← node
 
 from __future__ import annotations
 
+from collections import deque
+from contextlib import contextmanager
+from threading import get_ident
 from typing import Any
+from weakref import ref as weak_ref
 
 from ..errors import ShapeError
 from .dims import Dim, Shape, dim_mul, shape_str
 from .ops import LEAVES, Op
 from .shape_rules import SHAPE_RULES
 
-__all__ = ["Node", "make", "construct", "leading_number"]
+__all__ = ["Node", "make", "construct", "leading_number", "holding", "interned_count", "RECENT"]
 
-_INTERNED: dict[tuple, Node] = {}
+_INTERNED: dict[tuple, weak_ref] = {}
+"""Weak references to the nodes, by op, argument identities, attributes and (for a leaf)
+shape: a non-leaf's shape is a function of the others, so a node built before is found
+without running its shape rule again.  The entry of a dead node stays until the next sweep
+(:func:`_sweep`, when the table has doubled since the last): it cannot be mistaken for a live
+node, since its reference is dead, and while a node lives so do its arguments, whose
+identities are in its key."""
+
+_sweep_at = 1024
+"""The table size that starts the next sweep of dead entries."""
+
+RECENT = 4
+"""How many finished computations' nodes are kept alive after them."""
+
+_HELD: dict[int, list[Node]] = {}
+"""The nodes made inside the outermost :func:`holding` running in each thread, by thread."""
+
+_KEPT: deque[list[Node]] = deque(maxlen=RECENT)
+"""The nodes of the last :data:`RECENT` computations, oldest first."""
+
+
+def _sweep() -> None:
+    """Drop the entries of dead nodes (amortised: the next sweep waits for twice the size)."""
+    global _sweep_at
+    for key, ref in list(_INTERNED.items()):
+        if ref() is None and _INTERNED.get(key) is ref:
+            del _INTERNED[key]
+    _sweep_at = max(1024, 2 * len(_INTERNED))
 
 
 class Node:
     """An IR node.  Compare with ``is``: equal nodes are the same object.
 
     Nodes are immutable by convention (interning depends on it): only :func:`make` creates
-    them and nothing assigns to their fields afterwards.  A plain slotted class rather than
-    a frozen dataclass, because creating nodes is on every derivation's critical path.
+    them and nothing assigns to their fields afterwards but to ``facts``, a cache of what
+    follows from them.  A plain slotted class rather than a frozen dataclass, because
+    creating nodes is on every derivation's critical path.
+
+    ``facts`` holds what other modules compute about a node and keep for as long as it lives
+    (its printed cost, its factors …), by the fact's name; None until the first.
     """
 
-    __slots__ = ("op", "args", "attrs", "shape", "span")
+    __slots__ = ("op", "args", "attrs", "shape", "span", "facts", "__weakref__")
 
     op: Op
     args: tuple[Node, ...]
     attrs: tuple[Any, ...]
     shape: Shape
     span: tuple[int, int] | None
+    facts: dict[str, Any] | None
 
     def __init__(self, op: Op, args: tuple[Node, ...], attrs: tuple[Any, ...], shape: Shape,
                  span: tuple[int, int] | None = None):
         self.op, self.args, self.attrs, self.shape, self.span = op, args, attrs, shape, span
+        self.facts = None
 
     @property
     def rank(self) -> int:
@@ -96,11 +144,48 @@ class Node:
 def make(op: Op, args: tuple[Node, ...], attrs: tuple, shape: Shape,
          span: tuple[int, int] | None = None) -> Node:
     """The interned node with these fields (created if new)."""
-    key = (op, tuple(map(id, args)), attrs, shape)
-    node = _INTERNED.get(key)
-    if node is None:
-        node = _INTERNED[key] = Node(op, tuple(args), attrs, shape, span)
+    key = (op, tuple(map(id, args)), attrs, shape) if op in LEAVES else \
+        (op, tuple(map(id, args)), attrs)
+    ref = _INTERNED.get(key)
+    if ref is not None:
+        node = ref()
+        if node is not None:
+            return node
+    return _intern(key, Node(op, tuple(args), attrs, shape, span))
+
+
+def _intern(key: tuple, node: Node) -> Node:
+    _INTERNED[key] = weak_ref(node)
+    if len(_INTERNED) > _sweep_at:
+        _sweep()
+    if _HELD:
+        held = _HELD.get(get_ident())
+        if held is not None:
+            held.append(node)
     return node
+
+
+@contextmanager
+def holding():
+    """Keep every node made inside alive until the outermost ``holding`` ends (nested ones
+    add to it), and through the next :data:`RECENT` outermost ones: a derivation's
+    intermediate forms are then made once, a memo keyed by ``id`` cannot meet a dead node's
+    reused id, and a derivation repeated soon after finds its nodes (and their facts)."""
+    thread = get_ident()
+    outermost = thread not in _HELD
+    if outermost:
+        _HELD[thread] = []
+    try:
+        yield
+    finally:
+        if outermost:
+            _KEPT.append(_HELD.pop(thread))
+
+
+def interned_count() -> int:
+    """How many nodes are alive in the intern table (dead entries swept first)."""
+    _sweep()
+    return len(_INTERNED)
 
 
 class _Mismatch(Exception):
@@ -130,11 +215,6 @@ class _Exact:
 _EXACT = _Exact()
 
 
-_CONSTRUCTED: dict[tuple, Node] = {}
-"""Non-leaves by op, argument identities and attributes: a shape is a function of those, so a
-node built before is found without running its shape rule again."""
-
-
 def construct(op: Op, args: tuple[Node, ...], attrs: tuple = (), span=None,
               leaf_shape: Shape | None = None) -> Node:
     """The interned node ``op(args; attrs)``, its shape computed and checked."""
@@ -142,9 +222,11 @@ def construct(op: Op, args: tuple[Node, ...], attrs: tuple = (), span=None,
         return make(op, args, attrs, leaf_shape if leaf_shape is not None else (), span)
     args, attrs = tuple(args), tuple(attrs)
     key = (op, tuple(map(id, args)), attrs)
-    node = _CONSTRUCTED.get(key)
-    if node is not None:
-        return node
+    ref = _INTERNED.get(key)
+    if ref is not None:
+        node = ref()
+        if node is not None:
+            return node
     shapes = [a.shape for a in args]
     try:
         shape = SHAPE_RULES[op](shapes, attrs, _EXACT)
@@ -154,8 +236,7 @@ def construct(op: Op, args: tuple[Node, ...], attrs: tuple = (), span=None,
         text = e.reason.replace("{L}", name(e.i)).replace("{R}", name(e.j))
         named = text.split(":", 1)[0].replace(" ", "").isalpha() and ":" in text
         raise ShapeError(text if named else f"{op.value}: {text}") from None
-    node = _CONSTRUCTED[key] = make(op, args, attrs, shape, span)
-    return node
+    return _intern(key, Node(op, args, attrs, shape, span))
 
 
 def leading_number(node) -> float | None:

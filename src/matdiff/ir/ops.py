@@ -45,6 +45,10 @@ class Op(Enum):
     LOGSUMEXP = "logsumexp"
     SOFTMAX = "softmax"
     EINSUM = "einsum"  # attrs: (input specs, output spec); '_' marks a size-1 axis
+    MATFUNC = "matfunc"  # attrs: (name,); a matrix function (expm, logm, sqrtm) of a square X
+    FRECHET = "frechet"  # attrs: (name,); args (X, E1, …, Ek): the k-th Fréchet derivative of
+    # the matrix function at X in the directions E1 … Ek; a direction may carry trailing axes
+    # (one derivative per index: the derivative tensor of index form), the result's in order
 
     __hash__ = object.__hash__  # members are singletons: identity hashing, at C speed
 

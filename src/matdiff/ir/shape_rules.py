@@ -133,7 +133,7 @@ def _vec(shapes, attrs, u):
     s = shapes[0]
     if len(s) not in (1, 2):
         u.fail("vec of {L}: vec needs a matrix or a vector", 0)
-    return (u.prod(*s),) if len(s) == 2 else s
+    return (u.prod(s[1], s[0]),) if len(s) == 2 else s  # columns stacked: the column slowest
 
 
 def _to_scalar(shapes, attrs, u):
@@ -184,6 +184,30 @@ def _einsum(shapes, attrs, u):
     return tuple(1 if ch == "_" else sizes[ch][0] for ch in out)
 
 
+def _matfunc(shapes, attrs, u):
+    s = shapes[0]
+    if len(s) != 2:
+        u.fail(f"{attrs[0]} of {{L}}: a matrix function takes a square matrix (exp, log and "
+               "sqrt act element-wise)", 0)
+    n = u.dim(s[0], s[1], 0, 0, f"{attrs[0]} of {{L}}: the matrix is not square ({{a}}×{{b}})")
+    return (n, n)
+
+
+def _frechet(shapes, attrs, u):
+    """``L_f(X, E1, …)``: square ``X``, each direction of its shape; a direction's trailing
+    axes (a derivative per index) are the result's, in the order of the directions."""
+    n, _ = _matfunc(shapes[:1], attrs, u)
+    reason = "Fréchet derivative at {L} in the direction {R}: the shapes differ"
+    batch: tuple = ()
+    for k, s in enumerate(shapes[1:], start=1):
+        if len(s) < 2:
+            u.fail(reason, 0, k)
+        u.dim(n, s[0], 0, k, reason)
+        u.dim(n, s[1], 0, k, reason)
+        batch += tuple(s[2:])
+    return (n, n) + batch
+
+
 def _leaf(shapes, attrs, u):
     u.fail("internal: a leaf has no shape rule", -1)
 
@@ -213,5 +237,7 @@ SHAPE_RULES: dict[Op, Callable] = {
     Op.LOGSUMEXP: _on_vector(False, "logsumexp"),
     Op.SOFTMAX: _on_vector(True, "softmax"),
     Op.EINSUM: _einsum,
+    Op.MATFUNC: _matfunc,
+    Op.FRECHET: _frechet,
     **{op: _leaf for op in LEAVES},
 }

@@ -10,7 +10,9 @@ array API's ``xp.<xp>``.
 Invariants: every name, spelling, macro and alias names one row; an ``operator`` row builds
 its ops (``diag`` builds one of two, by its argument's rank); ``elementwise`` rows build
 ``Op.FUNC`` with the name as attribute; ``constant`` rows build leaves sized by unification;
-``later`` rows are known words that shape inference refuses as not supported yet.
+``matrix`` rows build ``Op.MATFUNC`` with the name as attribute, and each has a ``frechet`` row
+(``L_expm``) for its Fréchet derivative, built from it, taking the point and one or more
+directions.
 """
 
 from __future__ import annotations
@@ -22,12 +24,14 @@ from .ops import Op
 
 __all__ = [
     "Function", "FUNCTIONS", "ELEMENTWISE", "CALLS", "SPELLINGS", "MACROS", "ALIASES",
-    "GREEK_CALLS", "OPERATOR", "ELEMENTWISE_FAMILY", "CONSTANT", "LATER", "KINDS",
+    "GREEK_CALLS", "OPERATOR", "ELEMENTWISE_FAMILY", "CONSTANT", "MATRIX_FAMILY",
+    "FRECHET_FAMILY", "MATRIX_FUNCTIONS", "FRECHET_OF", "KINDS",
     "KIND_RANKS", "KIND_ALIASES", "GREEK", "GREEK_LETTERS", "SUM", "INNER", "PRODUCT",
     "UNARY", "JUXT", "POWER", "POSTFIX", "ATOM", "Binding", "PRECEDENCE", "binding",
 ]
 
-OPERATOR, ELEMENTWISE_FAMILY, CONSTANT, LATER = "operator", "elementwise", "constant", "later"
+OPERATOR, ELEMENTWISE_FAMILY, CONSTANT = "operator", "elementwise", "constant"
+MATRIX_FAMILY, FRECHET_FAMILY = "matrix", "frechet"
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +44,8 @@ class Function:
     ``words`` its other spellings inside ``\\operatorname{}``, ``\\mathrm{}`` … or in plain
     letters (``Tr``); ``greek`` Greek letters that call it before parentheses (``\\sigma``);
     ``aliases`` other languages' names for it, for "did you mean"; ``xp`` the array API
-    function that evaluates an element-wise row (None: code generation has its own)."""
+    function that evaluates an element-wise row (None: code generation has its own);
+    ``arity`` the number of arguments (a Fréchet row's least: one more per direction)."""
 
     name: str
     family: str
@@ -56,6 +61,14 @@ class Function:
     @property
     def latex_head(self) -> str:
         return self.latex or f"\\operatorname{{{self.name}}}"
+
+
+def _matrix(name, latex_f, **kw) -> tuple[Function, Function]:
+    """A matrix function and its Fréchet derivative ``L_name(X, E, …)``, written
+    ``L_{latex_f}(X, E)`` in LaTeX."""
+    return (Function(name, MATRIX_FAMILY, (Op.MATFUNC,), **kw),
+            Function(f"L_{name}", FRECHET_FAMILY, (Op.FRECHET,), arity=2,
+                     latex=f"L_{{{latex_f}}}"))
 
 
 def _op(name, ops, **kw) -> Function:
@@ -97,9 +110,9 @@ _ROWS = (
     Function("eye", CONSTANT, (Op.EYE,), aliases=("identity",)),
     Function("vector", CONSTANT, (Op.FILL,)),
     Function("matrix", CONSTANT, (Op.FILL,)),
-    Function("expm", LATER),
-    Function("logm", LATER),
-    Function("sqrtm", LATER),
+    *_matrix("expm", "\\exp", aliases=("matrix_exp", "expmat")),
+    *_matrix("logm", "\\log", aliases=("matrix_log", "logmat")),
+    *_matrix("sqrtm", "\\sqrt{\\cdot}", aliases=("matrix_sqrt", "sqrtmat")),
 )
 
 FUNCTIONS: dict[str, Function] = {f.name: f for f in _ROWS}
@@ -107,6 +120,13 @@ FUNCTIONS: dict[str, Function] = {f.name: f for f in _ROWS}
 
 ELEMENTWISE = tuple(f.name for f in _ROWS if f.family == ELEMENTWISE_FAMILY)
 """The element-wise functions (``Op.FUNC`` nodes carry one of these names)."""
+
+MATRIX_FUNCTIONS = tuple(f.name for f in _ROWS if f.family == MATRIX_FAMILY)
+"""The matrix functions (``Op.MATFUNC`` and ``Op.FRECHET`` nodes carry one of these names)."""
+
+FRECHET_OF: dict[str, Function] = {f.name.removeprefix("L_"): f for f in _ROWS
+                                   if f.family == FRECHET_FAMILY}
+"""The Fréchet-derivative row of each matrix function."""
 
 CALLS: dict[Op, Function] = {op: f for f in _ROWS if f.family == OPERATOR for op in f.ops}
 """The function an operator node prints as a call of (``Op.TRACE`` → ``tr``)."""

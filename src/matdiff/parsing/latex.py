@@ -1,17 +1,18 @@
 """The LaTeX grammar (``latex.lark``) and its entry point :func:`parse_latex`.
 
-Lark builds one LALR(1) parser at import, with the contextual lexer (so ``^2`` after a caret
-is one digit, as in TeX, and ``\\frac12`` is ``\\frac{1}{2}``) and the parse actions of
-:class:`~.latex_build.SyntaxBuilder` built in, so a parse builds the shared syntax tree
-directly.  Input is checked for balanced ``()[]{}`` and ``\\left``/``\\right`` first, so the
-caret lands on the bracket at fault; every failure after that is a :class:`ParseError` with a
-caret and what was expected, and an unknown macro is named (``\\foo is not a known
-command``), never dropped.
+Lark builds one LALR(1) parser, on the first LaTeX input, with the contextual lexer (so
+``^2`` after a caret is one digit, as in TeX, and ``\\frac12`` is ``\\frac{1}{2}``) and the
+parse actions of :class:`~.latex_build.SyntaxBuilder` built in, so a parse builds the shared
+syntax tree directly.  Input is checked for balanced ``()[]{}`` and ``\\left``/``\\right``
+first, so the caret lands on the bracket at fault; every failure after that is a
+:class:`ParseError` with a caret and what was expected, and an unknown macro is named
+(``\\foo is not a known command``), never dropped.
 """
 
 from __future__ import annotations
 
 import re
+from functools import cache
 from importlib import resources
 
 from lark import Lark
@@ -22,21 +23,34 @@ from ..ir.reading import Choice
 from ..ir.syntax import Syn
 from .brackets import check_brackets
 from .latex_build import ParseState, SyntaxBuilder, parsing_state
-from .latex_names import (greek_call_terminal, greek_terminal, macro_terminal, plain_terminal,
-                          word_terminal)
+from .latex_names import (frechet_terminal, greek_call_terminal, greek_terminal, macro_terminal,
+                          plain_terminal, word_terminal)
 from .suggest import operator_hint
 
 __all__ = ["parse_latex"]
 
-_GRAMMAR = "\n".join([
-    resources.files(__package__).joinpath("latex.lark").read_text(),
-    greek_terminal(), macro_terminal(), word_terminal(), plain_terminal(),
-    greek_call_terminal(), "",
-])
-_PARSER = Lark(_GRAMMAR, parser="lalr", lexer="contextual", transformer=SyntaxBuilder(),
-               maybe_placeholders=False, cache=True)
-_KNOWN_COMMAND = re.compile("|".join(
-    f"(?:{t.pattern.to_regexp()})" for t in _PARSER.terminals if t.name != "MACRO"))
+
+
+def _grammar() -> str:
+    """``latex.lark`` with the terminals built from the vocabulary."""
+    return "\n".join([
+        resources.files(__package__).joinpath("latex.lark").read_text(),
+        greek_terminal(), macro_terminal(), word_terminal(), plain_terminal(),
+        greek_call_terminal(), frechet_terminal(), "",
+    ])
+
+
+@cache
+def _parser() -> tuple[Lark, re.Pattern]:
+    """The LaTeX parser and the pattern of the commands it knows, built on first use (ASCII
+    input never pays for them)."""
+    parser = Lark(_grammar(), parser="lalr", lexer="contextual", transformer=SyntaxBuilder(),
+                  maybe_placeholders=False, cache=True)
+    known = re.compile("|".join(
+        f"(?:{t.pattern.to_regexp()})" for t in parser.terminals if t.name != "MACRO"))
+    return parser, known
+
+
 _COMMAND = re.compile(r"\\(?:[A-Za-z]+|.)")
 _LEFT_RIGHT = re.compile(r"\\(left|right)(?![A-Za-z])")
 
@@ -64,12 +78,12 @@ def parse_latex(text: str, declared: set[str], notes: list[Choice] | None = None
         raise ParseError("the expression is empty", text, ((0, 1),))
     check_brackets(text, (("(", ")"), ("[", "]"), ("{", "}")))
     _check_left_right(text)
-    state = ParseState(text, set(declared),
-                       lambda command: bool(_KNOWN_COMMAND.fullmatch(command)),
+    parser, known = _parser()
+    state = ParseState(text, set(declared), lambda command: bool(known.fullmatch(command)),
                        products=products)
     try:
         with parsing_state(state):
-            tree = _PARSER.parse(text)
+            tree = parser.parse(text)
     except UnexpectedInput as e:
         raise _syntax_error(text, e) from None
     except MatdiffError as e:
@@ -123,7 +137,7 @@ def _syntax_error(text: str, e: UnexpectedInput) -> ParseError:
     if isinstance(e, UnexpectedCharacters):
         pos = e.pos_in_stream
         command = _COMMAND.match(text, pos)
-        if command and not _KNOWN_COMMAND.match(text, pos):
+        if command and not _parser()[1].match(text, pos):
             return ParseError(f"{command.group()} is not a known command", text,
                               (command.span(),))
         shown = command.group() if command else text[pos]

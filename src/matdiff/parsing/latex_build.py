@@ -38,7 +38,7 @@ from ..ir.reading import Choice
 from ..ir.syntax import Syn
 from ..ir.vocabulary import GREEK_CALLS, GREEK_LETTERS, SPELLINGS
 from .brackets import unwrap_number
-from .latex_names import BOLD_FONTS, NAME_PATTERN, function_word
+from .latex_names import BOLD_FONTS, NAME_PATTERN, frechet_name, function_word
 from .suggest import function_hint
 
 __all__ = ["SyntaxBuilder", "ParseState", "parsing_state", "Run", "Wrt", "close"]
@@ -238,6 +238,8 @@ class SyntaxBuilder(Transformer):
             return "logdet"
         if tok.type == "FUNC_MACRO":
             return SPELLINGS[str(tok)[1:]]
+        if tok.type == "FRECHET":
+            return frechet_name(str(tok))
         word = function_word(str(tok))
         if tok.type == "GREEK_CALL":
             name = GREEK_CALLS[word]

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import re
 
-from ..ir.vocabulary import GREEK_CALLS, GREEK_LETTERS, MACROS, SPELLINGS
+from ..ir.vocabulary import FRECHET_OF, GREEK_CALLS, GREEK_LETTERS, MACROS, SPELLINGS
 
 __all__ = [
     "BOLD_FONTS", "greek_terminal", "macro_terminal", "word_terminal", "plain_terminal",
-    "greek_call_terminal", "NAME_PATTERN", "function_word",
+    "greek_call_terminal", "frechet_terminal", "frechet_name", "NAME_PATTERN", "function_word",
 ]
 
 BOLD_FONTS = frozenset({"mathbf", "boldsymbol", "bm", "pmb", "mathbb", "textbf"})
@@ -61,6 +61,24 @@ def greek_call_terminal() -> str:
     before a parenthesis (sizing allowed)."""
     letters = _alternatives(GREEK_CALLS)
     return (rf"GREEK_CALL.3: /\\(?:{letters})(?=\s*(?:\\(?:left|bigg?|Bigg?)[l]?\s*)?\()/")
+
+
+def _frechet_subscript(head: str) -> str:
+    """``\\exp`` of the Fréchet derivative's head ``L_{\\exp}``, spaces removed."""
+    return re.sub(r"\s+", "", head)[3:-1]
+
+
+def frechet_terminal() -> str:
+    """A Fréchet derivative's head as the LaTeX printer writes it (``L_{\\exp}``)."""
+    heads = _alternatives(re.escape(_frechet_subscript(f.latex_head))
+                          for f in FRECHET_OF.values())
+    return rf"FRECHET.4: /L\s*_\s*\{{\s*(?:{heads})\s*\}}/"
+
+
+def frechet_name(written: str) -> str:
+    """The Fréchet row's name (``L_expm``) of a head as written."""
+    sub = _frechet_subscript(written)
+    return next(f.name for f in FRECHET_OF.values() if _frechet_subscript(f.latex_head) == sub)
 
 
 _WORD = re.compile(r"\{\s*(?:\\rm\s*)?([^{}]*?)\s*\}|([A-Za-z][A-Za-z0-9]*)\s*$")

@@ -12,6 +12,7 @@ from __future__ import annotations
 from ..errors import UnsupportedError
 from ..ir import Node, Op
 from ..tensor import Term, tidy
+from ..ir.vocabulary import FRECHET_OF
 from .latex import latex_number, to_latex
 from .text import NotInLanguage, number_text, to_text
 
@@ -30,6 +31,24 @@ def _letters(out: tuple) -> dict:
     return names
 
 
+def _per_index(node: Node, idx: list[str], latex: bool) -> str:
+    """A Fréchet derivative with a derivative per index pair (directions that are the unit
+    matrices): ``L_expm(X, e_k e_l')_ij``."""
+    first, batch = idx[:2], iter(idx[2:])
+    shown = [to_latex(node.args[0]) if latex else to_text(node.args[0])]
+    for e in node.args[1:]:
+        if e.rank > 2:
+            k, m = next(batch), next(batch)
+            shown.append(f"e_{{{k}}} e_{{{m}}}^\\top" if latex else f"e_{k}*e_{m}'")
+        else:
+            shown.append(to_latex(e) if latex else to_text(e))
+    args = ", ".join(shown)
+    row = FRECHET_OF[node.attrs[0]]
+    if latex:
+        return f"{row.latex_head}\\left({args}\\right)_{{{''.join(first)}}}"
+    return f"{row.name}({args})_{''.join(first)}"
+
+
 def _factor_latex(node: Node, idx: list[str]) -> str:
     sub = "_{" + "".join(idx) + "}" if idx else ""
     if node.op is Op.EYE:
@@ -38,6 +57,8 @@ def _factor_latex(node: Node, idx: list[str]) -> str:
         return latex_number(node.attrs[0]) + sub
     if node.op is Op.FUSE:
         return f"[{idx[0]} = ({idx[1]}, {idx[2]})]"
+    if node.op is Op.FRECHET and node.rank > 2:
+        return _per_index(node, idx, True)
     try:
         text = to_latex(node)
     except UnsupportedError:
@@ -57,6 +78,8 @@ def _factor_text(node: Node, idx: list[str], latex: bool = False) -> str:
         return number_text(node.attrs[0]) if not sub else f"{number_text(node.attrs[0])}_{sub}"
     if node.op is Op.FUSE:
         return f"[{idx[0]} = ({idx[1]},{idx[2]})]"
+    if node.op is Op.FRECHET and node.rank > 2:
+        return _per_index(node, idx, False)
     try:
         text = to_text(node)
     except NotInLanguage:

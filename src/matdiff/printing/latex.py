@@ -30,8 +30,8 @@ from decimal import Decimal
 from ..errors import UnsupportedError
 from ..ir import Node, Op, build
 from ..ir.nodes import leading_number
-from ..ir.vocabulary import (ATOM, CALLS, FUNCTIONS, GREEK_LETTERS, INNER, JUXT, POSTFIX,
-                             PRODUCT, SUM, UNARY, binding)
+from ..ir.vocabulary import (ATOM, CALLS, FRECHET_OF, FUNCTIONS, GREEK_LETTERS, INNER, JUXT,
+                             POSTFIX, PRODUCT, SUM, UNARY, binding)
 
 __all__ = ["to_latex", "latex_name", "latex_number"]
 
@@ -43,8 +43,10 @@ _GREEK = re.compile(rf"({'|'.join(GREEK_LETTERS)})(?:_([A-Za-z0-9]+))?")
 
 def latex_number(value: float) -> str:
     """A number as the LaTeX grammar reads it back exactly (no exponent notation)."""
-    if value == int(value) and abs(value) < 1e15:
+    if abs(value) < 1e15 and value == int(value):
         return str(int(value))
+    if value != value or abs(value) == float("inf"):  # a value past a double's range
+        return {"nan": "\\mathrm{NaN}", "inf": "\\infty", "-inf": "-\\infty"}[repr(value)]
     return format(Decimal(repr(value)), "f")
 
 
@@ -133,6 +135,16 @@ class _Printer:
             return self.show(node)
         finally:
             self.bars = outer
+
+    def p_matfunc(self, node):
+        return self.call(FUNCTIONS[node.attrs[0]].latex_head, node.args[0])
+
+    def p_frechet(self, node):
+        """``L_{\\exp}(X, E)``; a direction with a derivative per index has no matrix form."""
+        if node.rank > 2:
+            raise UnsupportedError("a Fréchet derivative per index has no matrix form")
+        args = ", ".join(self.grouped(a) for a in node.args)
+        return FRECHET_OF[node.attrs[0]].latex_head + _parenthesised(args)
 
     def call(self, name: str, arg: Node) -> str:
         return name + _parenthesised(self.grouped(arg))

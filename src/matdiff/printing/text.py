@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from ..ir import Node, Op, build
 from ..ir.nodes import leading_number
-from ..ir.vocabulary import ATOM, CALLS, INNER, POSTFIX, POWER, PRODUCT, SUM, UNARY, binding
+from ..ir.vocabulary import (ATOM, CALLS, FRECHET_OF, INNER, POSTFIX, POWER, PRODUCT, SUM,
+                              UNARY, binding)
 
 __all__ = ["to_text", "NotInLanguage", "number_text", "in_language"]
 
@@ -23,7 +24,7 @@ class NotInLanguage(ValueError):
 
 
 def number_text(value: float) -> str:
-    if value == int(value) and abs(value) < 1e15:
+    if abs(value) < 1e15 and value == int(value):
         return str(int(value))
     return repr(value)
 
@@ -195,6 +196,16 @@ class _Printer:
 
     def p_func(self, node):
         return f"{node.attrs[0]}({self.show(node.args[0])})"
+
+    def p_matfunc(self, node):
+        return f"{node.attrs[0]}({self.show(node.args[0])})"
+
+    def p_frechet(self, node):
+        """``L_expm(X, E)``; a direction with a derivative per index has no written form."""
+        if node.rank > 2:
+            raise NotInLanguage("a Fréchet derivative per index is written in index notation")
+        args = ", ".join(self.show(a) for a in node.args)
+        return f"{FRECHET_OF[node.attrs[0]].name}({args})"
 
     def call(self, node):
         """An operator written as a call of its function in the vocabulary."""

@@ -6,22 +6,25 @@ what the ``minimize`` strategy compares: the cost first, so "cheaper" means shor
 page; then the number of nodes (``A^2`` over ``A*A``); then how much stands under transposes
 (``B'*S`` over ``(S*B)'``: transposes go to the leaves when it costs nothing).
 ``text_order`` (the cost, then the text) chooses one of several equal forms, such as the
-rotations of a trace.  Rules consult symmetry and zeros; no rule consults a cost.
+rotations of a trace.  Rules consult symmetry and zeros; no rule consults a cost.  What is
+measured is kept on the node (``node.facts``), for as long as the node lives.
 """
 
 from __future__ import annotations
 
 from ..ir import Node, Op
+from ..ir.symmetry import is_symmetric
 
 __all__ = ["cost", "score", "text_order", "is_symmetric", "is_zero", "chain", "open_chain"]
 
-_COST: dict[int, int] = {}
-
-
 def cost(node: Node) -> int:
-    key = id(node)
-    if key in _COST:
-        return _COST[key]
+    facts = node.facts
+    if facts is None:
+        facts = node.facts = {}
+    else:
+        c = facts.get("cost")
+        if c is not None:
+            return c
     op = node.op
     if op in (Op.VAR, Op.EYE):
         c = 1
@@ -37,17 +40,14 @@ def cost(node: Node) -> int:
         c = 2 + cost(node.args[0])
     else:
         c = 1 + sum(cost(a) for a in node.args)
-    _COST[key] = c
+    facts["cost"] = c
     return c
-
-
-_SCORE: dict[int, tuple[int, int, int]] = {}
 
 
 def score(node: Node) -> tuple[int, int, int]:
     """(cost, number of nodes, nodes under a transpose), each counted over the tree."""
-    key = id(node)
-    got = _SCORE.get(key)
+    facts = node.facts
+    got = None if facts is None else facts.get("score")
     if got is not None:
         return got
     size = lifted = 0
@@ -57,19 +57,18 @@ def score(node: Node) -> tuple[int, int, int]:
         lifted += t
     if node.op is Op.TRANSPOSE:
         lifted += size
-    got = _SCORE[key] = (cost(node), size + 1, lifted)
+    got = (cost(node), size + 1, lifted)
+    node.facts["score"] = got  # cost() made the facts
     return got
-
-
-_TEXT: dict[int, tuple[int, str]] = {}
 
 
 def text_order(node: Node) -> tuple[int, str]:
     """The cost, then the structure as text: a total order to choose one of equal forms by."""
-    key = id(node)
-    got = _TEXT.get(key)
+    facts = node.facts
+    got = None if facts is None else facts.get("text order")
     if got is None:
-        got = _TEXT[key] = (cost(node), repr(node))
+        got = (cost(node), repr(node))
+        node.facts["text order"] = got
     return got
 
 
@@ -77,17 +76,17 @@ def is_zero(node: Node) -> bool:
     return node.op in (Op.CONST, Op.FILL) and node.attrs[0] == 0.0
 
 
-_CHAINS: dict[int, tuple[Node, ...]] = {}
-
-
 def chain(node: Node) -> list[Node]:
     """The factors of a matrix-product chain, left to right."""
     if node.op is not Op.MATMUL:
         return [node]
-    key = id(node)
-    if key not in _CHAINS:
-        _CHAINS[key] = tuple(chain(node.args[0]) + chain(node.args[1]))
-    return list(_CHAINS[key])
+    facts = node.facts
+    if facts is None:
+        facts = node.facts = {}
+    got = facts.get("chain")
+    if got is None:
+        got = facts["chain"] = tuple(chain(node.args[0]) + chain(node.args[1]))
+    return list(got)
 
 
 def open_chain(node: Node, flip=None) -> list[Node]:
@@ -102,53 +101,3 @@ def open_chain(node: Node, flip=None) -> list[Node]:
         else:
             out.append(f)
     return out
-
-
-def is_symmetric(node: Node) -> bool:
-    """True when ``node`` is a square matrix equal to its transpose by construction."""
-    if node.rank != 2 or node.shape[0] != node.shape[1]:
-        return False
-    op = node.op
-    if op is Op.VAR:
-        return node.attrs[1] in ("symmetric", "spd")
-    if op in (Op.EYE, Op.DIAGM):
-        return True
-    if op is Op.FILL:
-        return True
-    if op in (Op.INV, Op.MATPOW, Op.NEG, Op.FUNC):
-        return is_symmetric(node.args[0])
-    if op is Op.SCALE:
-        return is_symmetric(node.args[1])
-    if op in (Op.HADAMARD,):
-        return all(is_symmetric(a) for a in node.args)
-    if op is Op.ADD:
-        if all(is_symmetric(a) for a in node.args):
-            return True
-        return _pairs_with_transposes(node.args)
-    if op is Op.MATMUL:
-        factors = chain(node)
-        return all(_transposes(a, b) for a, b in zip(factors, reversed(factors))) and \
-            (len(factors) % 2 == 0 or is_symmetric(factors[len(factors) // 2]))
-    return False
-
-
-def _transposes(a: Node, b: Node) -> bool:
-    """``a`` is ``b'``."""
-    if a.op is Op.TRANSPOSE and a.args[0] is b:
-        return True
-    if b.op is Op.TRANSPOSE and b.args[0] is a:
-        return True
-    return a is b and is_symmetric(a)
-
-
-def _pairs_with_transposes(terms) -> bool:
-    rest = list(terms)
-    while rest:
-        t = rest.pop()
-        if is_symmetric(t):
-            continue
-        partner = next((u for u in rest if _transposes(t, u) and u is not t), None)
-        if partner is None:
-            return False
-        rest.remove(partner)
-    return True

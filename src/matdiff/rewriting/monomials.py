@@ -20,6 +20,7 @@ these forms to the ``minimize`` strategy, which keeps them when they print short
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -54,7 +55,11 @@ class Monomial:
         return out
 
     def power(self, p: float) -> Monomial:
-        return Monomial(self.coef ** p, {k: [b, e * p] for k, (b, e) in self.powers.items()},
+        try:
+            coef = self.coef ** p
+        except (OverflowError, ZeroDivisionError):
+            coef = math.inf  # past the range of a double: such a monomial is never written
+        return Monomial(coef, {k: [b, e * p] for k, (b, e) in self.powers.items()},
                         self.merged)
 
     def key(self) -> frozenset:
@@ -70,16 +75,19 @@ def _fits(a: Node, like: Node) -> bool:
     return not a.shape or a.shape is like.shape or a.shape == like.shape
 
 
-_READ: dict[int, tuple[Node, Monomial]] = {}
-
-
 def read(node: Node) -> Monomial:
     """``node`` as a monomial (a node that is no product is a base of exponent one).  The
-    result is shared (read once per node): callers make new monomials, never change it."""
-    got = _READ.get(id(node))
-    if got is None or got[0] is not node:
-        got = _READ[id(node)] = (node, _read(node))
-    return got[1]
+    result is shared (read once per node, kept in ``node.facts`` but for a node that is its
+    own base): callers make new monomials, never change it."""
+    facts = node.facts
+    got = None if facts is None else facts.get("monomial")
+    if got is None:
+        got = _read(node)
+        if id(node) not in got.powers:  # a node is not kept in its own facts (no cycle)
+            if node.facts is None:
+                node.facts = {}
+            node.facts["monomial"] = got
+    return got
 
 
 def _read(node: Node) -> Monomial:
@@ -190,7 +198,10 @@ def _combine(factors: list[list], identity: Identity | None) -> list[list]:
 def write(m: Monomial, like: Node, identity: Identity | None = None) -> Node | None:
     """The monomial as a node of ``like``'s shape: numbers first, then scalar bases, then
     arrays; positive powers over negative ones.  ``identity(a, b, divide)`` may write a pair of
-    factors ``a*b`` (or ``a/b``) as one.  None when the shape cannot be kept."""
+    factors ``a*b`` (or ``a/b``) as one.  None when the shape cannot be kept, or the number
+    is past the range of a double (the input's own numbers are then kept as written)."""
+    if not math.isfinite(m.coef):
+        return None
     factors = [[b, e] for b, e in m.powers.values() if e != 0]
     factors = _combine(factors, identity)
     factors.sort(key=lambda f: bool(f[0].shape))

@@ -31,6 +31,22 @@ def _nice(x: float) -> bool:
     return abs(x) < 1e12 and round(x, 6) == x
 
 
+def _in_range(value: float, *operands: float) -> bool:
+    """``value``, computed from ``operands``, is a finite double that did not underflow to
+    zero (folding ``1e-200*1e-200`` to 0 would make a division by it a division by zero)."""
+    return math.isfinite(value) and (value != 0 or 0 in operands)
+
+
+def _power(c: float, d: float) -> float | None:
+    """``c^d`` when it is a finite number (None past the range of a double)."""
+    try:
+        value = c ** d
+    except (OverflowError, ZeroDivisionError):
+        return None
+    finite = isinstance(value, float) and math.isfinite(value) and (value != 0 or c == 0)
+    return value if finite else None
+
+
 def _value_of_function(b):
     """f(c) as a number, when it is a nice one."""
     try:
@@ -89,13 +105,15 @@ ALGEBRA = RuleSet("algebra", (
     Rule("double transpose", T(T(A)), A, example="(A')'"),
     Rule("negative number", Neg(c), lambda b: build.const(-b["c"]), example="x/(-(2))"),
     Rule("product of numbers", Scale(c, d), lambda b: build.const(b["c"] * b["d"]),
-         example="(2*3)*x"),
+         when=lambda b: _in_range(b["c"] * b["d"], b["c"], b["d"]), example="(2*3)*x"),
     Rule("sum of numbers", Add(c, d), lambda b: build.const(b["c"] + b["d"]),
-         example="(2 + 3)*x"),
+         when=lambda b: math.isfinite(b["c"] + b["d"]), example="(2 + 3)*x"),
     Rule("quotient of numbers", Div(c, d), lambda b: build.const(b["c"] / b["d"]),
-         when=lambda b: b["d"] != 0 and _nice(b["c"] / b["d"]), example="(1/2)*x"),
-    Rule("power of numbers", Pow(c, d), lambda b: build.const(b["c"] ** b["d"]),
-         when=lambda b: b["c"] > 0 and _nice(b["c"] ** b["d"]), example="2^3*x"),
+         when=lambda b: b["d"] != 0 and _nice(b["c"] / b["d"])
+         and _in_range(b["c"] / b["d"], b["c"]), example="(1/2)*x"),
+    Rule("power of numbers", Pow(c, d), lambda b: build.const(_power(b["c"], b["d"])),
+         when=lambda b: b["c"] > 0 and _power(b["c"], b["d"]) is not None
+         and _nice(_power(b["c"], b["d"])), example="2^3*x"),
     Rule("one times", Scale(Const(1), A), A, example="1*x"),
     Rule("minus one times", Scale(Const(-1), A), Neg(A), example="-1*x"),
     Rule("zero times", Scale(Const(0), A), Zero(), example="0*x"),
@@ -106,7 +124,8 @@ ALGEBRA = RuleSet("algebra", (
     Rule("function of a number", Pat(Op.FUNC, (c,), "f"), _value_of_function,
          example="exp(0)*x"),
     Rule("numbers multiply", Scale(c, Scale(d, A)),
-         lambda b: build.mul(build.const(b["c"] * b["d"]), b["A"]), example="2*(3*x)"),
+         lambda b: build.mul(build.const(b["c"] * b["d"]), b["A"]),
+         when=lambda b: _in_range(b["c"] * b["d"], b["c"], b["d"]), example="2*(3*x)"),
     Rule("number before a scalar", Scale(NS, c), Scale(c, NS), example="a*2"),
     Rule("scalars multiply", Scale(S, Scale(Hole("t", lambda n: n.is_scalar), A)),
          lambda b: build.mul(_scalar_product(b["s"], b["t"]), b["A"]),

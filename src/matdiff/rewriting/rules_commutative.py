@@ -170,7 +170,10 @@ def _common_bases(b) -> list[Node]:
         inner_sum = write_sum(inner, node if arrays else build.ONE, _one_factor)
         if inner_sum is None:
             continue
-        pulled.powers[id(inner_sum)] = [inner_sum, 1.0]
+        if id(inner_sum) in pulled.powers:  # the sum left inside is the base itself
+            pulled.powers[id(inner_sum)][1] += 1.0
+        else:
+            pulled.powers[id(inner_sum)] = [inner_sum, 1.0]
         term = write(pulled, node if node.shape and (arrays or base.shape) else build.ONE)
         if term is None:
             continue

@@ -15,6 +15,7 @@ from .measure import score, text_order
 from .rules_algebra import ALGEBRA, IDENTITIES
 from .rules_commutative import COMMUTATIVE_CHOICES, FUNCTIONS
 from .rules_elementwise import ELEMENTWISE
+from .rules_matfunc import MATRIX_FUNCTIONS
 from .rules_matrix import MATRIX, MATRIX_CHOICES, MATRIX_FORMS
 from .rules_sums import SUMS, SUMS_CHOICES
 
@@ -23,8 +24,8 @@ __all__ = ["CHEAPEST", "ONE_FORM", "SIMPLIFY", "simplify"]
 CHEAPEST = minimize(
     "cheapest form", MATRIX_CHOICES + COMMUTATIVE_CHOICES + SUMS_CHOICES, score)
 ONE_FORM = minimize("one of equal forms", MATRIX_FORMS, text_order)
-SIMPLIFY = (ALGEBRA + IDENTITIES + MATRIX + ELEMENTWISE + FUNCTIONS + SUMS + CHEAPEST
-            + ONE_FORM)
+SIMPLIFY = (ALGEBRA + IDENTITIES + MATRIX + MATRIX_FUNCTIONS + ELEMENTWISE + FUNCTIONS + SUMS
+            + CHEAPEST + ONE_FORM)
 
 DEFAULT_BUDGET = 20_000
 

@@ -21,9 +21,11 @@ from ..errors import ParseError, ShapeError, UnsupportedError
 from ..ir import Node, Op, build, dims as dimmod
 from ..ir.nodes import leading_number
 from ..ir.shape_rules import SHAPE_RULES
-from ..ir.vocabulary import CONSTANT, ELEMENTWISE_FAMILY, FUNCTIONS, LATER
+from ..ir.vocabulary import (CONSTANT, ELEMENTWISE_FAMILY, FRECHET_FAMILY, FUNCTIONS,
+                              MATRIX_FAMILY)
 from ..ir.reading import Choice
 from ..ir.syntax import Syn
+from .literals import integer_literal, known_value, literal, number_literal
 from .naming import declaration, kind_by_convention
 from .solver import Prod, Solver
 
@@ -80,9 +82,12 @@ class _Site:
         return Prod(tuple(dims))
 
     def dim(self, a, b, i, j, reason):
-        if not self.inf.solver.union(a, b):
+        solver = self.inf.solver
+        if not solver.union(a, b, lambda: self.fail(reason, i, j, a, b)):
+            if solver.broken is not None:
+                solver.broken.fail()
             self.fail(reason, i, j, a, b)
-        return self.inf.solver.find(a)
+        return solver.find(a)
 
     def fail(self, reason, i, j=-1, a=None, b=None):
         inf = self.inf
@@ -102,6 +107,10 @@ class _Site:
         if a is not None:
             msg = msg.replace("{a}", str(inf.solver.resolve(a, names)))
             msg = msg.replace("{b}", str(inf.solver.resolve(b, names)))
+            surplus = inf.solver.surplus(a, b)
+            if surplus is not None:
+                msg += (f" (they would agree only if {inf.solver.resolve(surplus, names)} "
+                        "were 1)")
         marks = [self.op_span] if self.op_span else []
         for k in (i, j):
             if 0 <= k < len(self.args) and self.args[k].span not in marks:
@@ -193,7 +202,7 @@ class _Inference:
             self.doubts[t.name] = (before[0] + cost, before[1] or why)
 
     def k_number(self, syn):
-        return _T(Op.CONST, [], (float(syn.value),), (), syn.span)
+        return _T(Op.CONST, [], (literal(syn, self.text),), (), syn.span)
 
     def k_name(self, syn):
         if syn.value == "eye":
@@ -292,7 +301,15 @@ class _Inference:
 
     def k_ediv(self, syn):
         a, b = (self.visit(x) for x in syn.args)
+        self.nonzero_divisor(b)
         return self.typed(Op.DIV, [a, b], (), syn, syn.value)
+
+    def nonzero_divisor(self, b: _T) -> None:
+        """A divisor written as zero, or as numbers that make zero (``x/0``,
+        ``X./matrix(0)``, ``x/(1 - 1)``), is refused: the quotient is no number, and no
+        simplification may make it one."""
+        if known_value(b) == 0:
+            raise self.error(UnsupportedError, "division by zero", b.span)
 
     def k_div(self, syn):
         a, b = (self.visit(x) for x in syn.args)
@@ -300,6 +317,7 @@ class _Inference:
             raise self.error(
                 ShapeError, "cannot divide by a matrix or vector: use an element-wise quotient "
                 "(./) or a product with an inverse (inv)", syn.value, b.span)
+        self.nonzero_divisor(b)
         return self.typed(Op.DIV, [a, b], (), syn, syn.value)
 
     def k_epow(self, syn):
@@ -314,7 +332,7 @@ class _Inference:
             raise self.error(
                 ShapeError, "a vector has no matrix power: use .^ for an element-wise power "
                 "or norm2(x)^2 for the squared norm", syn.value, a.span)
-        k = _integer_literal(syn.args[1])
+        k = integer_literal(syn.args[1], self.text)
         if k is None:
             raise self.error(UnsupportedError,
                              "a matrix power needs an integer exponent (A^2, A^-1)",
@@ -351,19 +369,21 @@ class _Inference:
         if function is None:
             raise self.error(ParseError, f"{name} is not a known function",
                              (syn.span[0], syn.span[0] + len(name)))
-        if function.family == LATER:
-            raise self.error(UnsupportedError,
-                             f"{name} (a matrix function) is not supported yet",
-                             (syn.span[0], syn.span[0] + len(name)))
         if function.family == CONSTANT:
             return self.constant_array(syn)
         want = function.arity
-        if len(syn.args) != want:
-            raise self.error(ParseError, f"{name} takes {want} argument"
-                             f"{'s' if want > 1 else ''}, got {len(syn.args)}", syn.span)
+        variadic = function.family == FRECHET_FAMILY
+        if len(syn.args) != want and not (variadic and len(syn.args) > want):
+            raise self.error(ParseError, f"{name} takes {'at least ' if variadic else ''}"
+                             f"{want} argument{'s' if want > 1 else ''}, got {len(syn.args)}",
+                             syn.span)
         args = [self.visit(a) for a in syn.args]
         if function.family == ELEMENTWISE_FAMILY:
             return _T(Op.FUNC, args, (name,), args[0].shape, syn.span)
+        if function.family == MATRIX_FAMILY:
+            return self.typed(Op.MATFUNC, args, (name,), syn)
+        if variadic:
+            return self.typed(Op.FRECHET, args, (name.removeprefix("L_"),), syn)
         op = function.ops[0]
         if op is Op.DIAGM and len(args[0].shape) != 1:
             op = Op.DIAGV  # diag of a matrix is its diagonal
@@ -377,16 +397,16 @@ class _Inference:
                                  syn.span)
             n = fresh()
             if syn.args:
-                size = _integer_literal(syn.args[0])
+                size = integer_literal(syn.args[0], self.text)
                 if size is None or size <= 0:
                     raise self.error(ParseError, "the size of eye(...) must be a positive "
                                      "integer", syn.args[0].span)
                 n = size
             return _T(Op.EYE, [], (), (n, n), syn.span)
-        if len(syn.args) != 1 or _number_literal(syn.args[0]) is None:
+        if len(syn.args) != 1 or number_literal(syn.args[0], self.text) is None:
             raise self.error(ParseError, f"{name}(c) takes one number, the fill value",
                              syn.span)
-        value = _number_literal(syn.args[0])
+        value = number_literal(syn.args[0], self.text)
         shape = (fresh(),) if name == "vector" else (fresh(), fresh())
         return _T(Op.FILL, [], (value,), shape, syn.span)
 
@@ -441,27 +461,18 @@ _VISITORS = {name[2:]: method for name, method in vars(_Inference).items()
              if name.startswith("k_")}
 
 
-def _number_literal(syn: Syn) -> float | None:
-    if syn.kind == "number":
-        return float(syn.value)
-    if syn.kind == "neg" and syn.args[0].kind == "number":
-        return -float(syn.args[0].value)
-    return None
-
-
-def _integer_literal(syn: Syn) -> int | None:
-    value = _number_literal(syn)
-    if value is None or value != int(value):
-        return None
-    return int(value)
-
-
 def infer_with(syn: Syn, text: str, declared: dict, assigned: dict) -> tuple[_Inference, _T]:
     """One inference pass with the kinds ``assigned`` to undeclared names; raises
     :class:`ShapeError` with the pass (``error.inference``) attached."""
     inf = _Inference(text, declared, assigned)
     try:
-        return inf, inf.visit(syn)
+        root = inf.visit(syn)
+        try:
+            inf.solver.settle()
+        except ShapeError:
+            inf.conflict = inf.undeclared_under(syn)
+            raise
+        return inf, root
     except ShapeError as e:
         e.inference = inf
         raise

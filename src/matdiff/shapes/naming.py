@@ -15,7 +15,10 @@ from collections.abc import Callable
 from ..errors import ArgumentError
 from ..ir.vocabulary import GREEK, KIND_RANKS, KINDS
 
-__all__ = ["kind_by_convention", "convention_reason", "greek_base", "declaration"]
+__all__ = ["kind_by_convention", "convention_reason", "greek_base", "declaration", "MAX_SIZE"]
+
+MAX_SIZE = 2**31 - 1
+"""The largest size a declaration may give a dimension."""
 
 
 def greek_base(name: str) -> str | None:
@@ -66,9 +69,10 @@ def _shape(name: str, spec) -> tuple:
     shape = tuple(spec)
     for d in shape:
         if not (isinstance(d, str) and d.isidentifier()) and not (
-                isinstance(d, int) and not isinstance(d, bool) and d > 0):
-            raise ArgumentError(f"bad dimension {d!r} in the shape of {name}: use names or "
-                                "positive integers")
+                isinstance(d, int) and not isinstance(d, bool) and 0 < d <= MAX_SIZE):
+            shown = repr(d) if not isinstance(d, int) or d.bit_length() < 64 else "a huge number"
+            raise ArgumentError(f"bad dimension {shown} in the shape of {name}: use names or "
+                                f"positive integers up to {MAX_SIZE}")
     return shape
 
 
@@ -83,7 +87,7 @@ def declaration(name: str, spec, fresh: Callable[[], object]) -> tuple[tuple, st
         if "shape" not in spec:
             return declaration(name, kind, fresh)
         shape = _shape(name, spec["shape"])
-        square = kind not in ("symmetric", "spd") or shape[0] == shape[-1]
+        square = kind not in ("symmetric", "spd") or shape[:1] == shape[-1:]
         if len(shape) != KIND_RANKS[kind] or not square:
             raise ArgumentError(f"{name} is declared {kind} but its shape {shape} is not one")
         return shape, kind if kind in ("symmetric", "spd") else ""

@@ -2,19 +2,32 @@
 
 Declared names and integers are rigid; a fresh :class:`DVar` binds to whatever it is
 unified with, except a literal 1 (a vector of unknown length is never silently 1×1).  A
-:class:`Prod` is a product of sizes not yet known (the length of ``vec(A)``); products
-unify factor by factor after common factors cancel.  Sizes still free at the end get
-readable names (``m``, ``n``, ``p`` … in order of appearance).
+:class:`Prod` is a product of sizes (the length of ``vec(A)``), its factors listed from the
+slowest-varying index to the fastest (``kron(a, b)`` is ``a·b``, ``vec`` of an ``m×n`` matrix
+``n·m``).  Products are compared as flat lists of factors after common factors cancel, so a
+size equal to a product containing itself (``m = m·p``) is seen at once: it would force
+the other factors to 1, which no unknown size is, and the equation fails.
+
+An equation between products that several factorisations solve (``m·n = p·q`` with unknown
+sizes on both sides) is not decided when it is met: it waits, and is looked at again
+whenever a size becomes known, until it has a single solution (one unknown left on a side)
+or fails.  Only those still open when the whole expression is checked are settled
+(:meth:`Solver.settle`), pairing factors in order, slowest with slowest.  Sizes still free at
+the end get readable names (``m``, ``n``, ``p`` … in order of appearance).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
+from ..errors import LimitError
 from ..ir import dims as dimmod
 
-__all__ = ["DVar", "Prod", "Solver"]
+__all__ = ["DVar", "Prod", "Solver", "MAX_FACTORS"]
+
+MAX_FACTORS = 64
+"""The most factors a product dimension may have (Kronecker products nested that deep)."""
 
 _NAMES = "m n p q r s t k l u v w a b c d e f g h i j".split()
 
@@ -33,9 +46,19 @@ class DVar:
 
 @dataclass(frozen=True)
 class Prod:
-    """A product of dimension terms not yet known (the length of vec(A))."""
+    """A product of dimension terms, slowest-varying factor first (the length of vec(A))."""
 
     factors: tuple
+
+
+@dataclass
+class _Equation:
+    """An equation between products waiting for more sizes to be known; ``fail`` raises the
+    error of the place that stated it."""
+
+    left: Any
+    right: Any
+    fail: Callable[[], None] | None
 
 
 class Solver:
@@ -45,6 +68,8 @@ class Solver:
         self.parent: dict[Any, Any] = {}
         self.serial = 0
         self.first_seen: list[DVar] = []
+        self.waiting: list[_Equation] = []
+        self.broken: _Equation | None = None
 
     def fresh(self) -> DVar:
         self.serial += 1
@@ -52,54 +77,160 @@ class Solver:
         self.first_seen.append(v)
         return v
 
+    # -- terms ---------------------------------------------------------------------------
+    def _root(self, v: DVar):
+        root = v
+        while root.__class__ is DVar and root in self.parent:
+            root = self.parent[root]
+        while v.__class__ is DVar and v in self.parent and self.parent[v] is not root:
+            self.parent[v], v = root, self.parent[v]
+        return root
+
+    def factors(self, t) -> tuple[int, list]:
+        """``(coefficient, factors)`` of ``t``: its integer part, then its names and free
+        unknowns in order, slowest first."""
+        coef, out, todo = 1, [], [t]
+        while todo:
+            x = todo.pop()
+            if x.__class__ is DVar:
+                x = self._root(x)
+            cls = x.__class__
+            if cls is Prod:
+                todo.extend(reversed(x.factors))
+            elif cls is int:
+                coef *= x
+            else:
+                out.append(x)
+                if len(out) > MAX_FACTORS:
+                    raise LimitError(f"a dimension is a product of more than {MAX_FACTORS} "
+                                     "sizes (the limit on nested Kronecker products)")
+        return coef, out
+
     def find(self, t):
         cls = t.__class__
         if cls is str or cls is int:
             return t
-        if cls is Prod:
-            return Prod(tuple(self.find(f) for f in t.factors))
-        root = t
-        while isinstance(root, DVar) and root in self.parent:
-            root = self.parent[root]
-        while isinstance(t, DVar) and t in self.parent and self.parent[t] is not root:
-            self.parent[t], t = root, self.parent[t]
-        return root
+        if cls is DVar:
+            root = self._root(t)
+            if root.__class__ is not Prod:
+                return root
+        coef, out = self.factors(t)
+        if not out:
+            return coef
+        if coef == 1 and len(out) == 1:
+            return out[0]
+        return Prod(tuple(out) if coef == 1 else (coef, *out))
 
-    def union(self, a, b) -> bool:
-        a, b = self.find(a), self.find(b)
-        if a is b or (not isinstance(a, DVar) and a == b):
+    # -- equations -----------------------------------------------------------------------
+    def union(self, a, b, fail: Callable[[], None] | None = None) -> bool:
+        """State ``a = b``; False when it cannot hold (then ``broken`` is the waiting
+        equation that failed, or None when this one did)."""
+        self.broken = None
+        state = self._equate(a, b)
+        if state == "wait":
+            self.waiting.append(_Equation(a, b, fail))
             return True
-        if isinstance(b, DVar) and not isinstance(a, DVar):
-            a, b = b, a
-        if isinstance(a, DVar):
-            if b == 1 or (isinstance(b, Prod) and a in b.factors):
-                return False
-            self.parent[a] = b
+        if state == "bound":
+            return self._recheck()
+        return state == "holds"
+
+    def _recheck(self) -> bool:
+        """Look at the waiting equations again after a size became known."""
+        changed = True
+        while changed:
+            changed = False
+            for eq in list(self.waiting):
+                state = self._equate(eq.left, eq.right)
+                if state == "wait":
+                    continue
+                self.waiting.remove(eq)
+                if state == "fails":
+                    self.broken = eq
+                    return False
+                changed = changed or state == "bound"
+        return True
+
+    def _equate(self, a, b) -> str:
+        """Decide ``a = b`` where one solution is forced: ``holds`` (nothing to do),
+        ``bound`` (an unknown was given a size), ``fails``, or ``wait``."""
+        ca, left = self.factors(a)
+        cb, right = self.factors(b)
+        for f in list(left):
+            for i, g in enumerate(right):
+                if g is f or (f.__class__ is str and f == g):
+                    left.remove(f)
+                    del right[i]
+                    break
+        if not left and not right:
+            return "holds" if ca == cb else "fails"
+        unknown_l = [f for f in left if f.__class__ is DVar]
+        unknown_r = [f for f in right if f.__class__ is DVar]
+        for cx, x, cy, y in ((ca, left, cb, right), (cb, right, ca, left)):
+            if len(x) == 1 and x[0].__class__ is DVar and cy % cx == 0:
+                return self._bind(x[0], cy // cx, y)
+        if unknown_l and unknown_r:
+            return "wait"
+        if not unknown_l and not unknown_r:
+            return "fails"
+        (cx, x, ux), (cy, y) = ((ca, left, unknown_l), (cb, right)) if unknown_l else \
+            ((cb, right, unknown_r), (ca, left))
+        if len(ux) < len(x) or cy % cx:
+            return "fails"  # a name or a factor on one side only, that nothing can supply
+        spare = cy // cx
+        if len(ux) > len(y) + (spare.bit_length() - 1):
+            return "fails"  # too few factors to give every unknown one (none is 1)
+        return "wait"
+
+    def surplus(self, a, b) -> Prod | None:
+        """Where every factor of ``a`` is one of ``b`` (or the other way round), the factors
+        left over: ``m = m·n·p`` holds only if ``n·p`` is 1.  None otherwise."""
+        (_, x), (_, y) = self.factors(a), self.factors(b)
+        if len(x) > len(y):
+            x, y = y, x
+        rest = list(y)
+        for f in x:
+            match = next((i for i, g in enumerate(rest) if g is f or
+                          (f.__class__ is str and f == g)), None)
+            if match is None:
+                return None
+            del rest[match]
+        return Prod(tuple(rest)) if x and rest else None
+
+    def _bind(self, v: DVar, coef: int, factors: list) -> str:
+        if not factors and coef == 1:
+            return "fails"  # an unknown size is never 1; nor a product containing itself
+        self.parent[v] = self.find(Prod((coef, *factors)))
+        return "bound"
+
+    def settle(self) -> None:
+        """Settle the product equations still open, pairing factors in order (slowest with
+        slowest); raise the error of the first that no pairing solves."""
+        while self.waiting:
+            eq = self.waiting.pop(0)
+            if not (self._pair(eq, reverse=False) or self._pair(eq, reverse=True)):
+                eq.fail()
+
+    def _pair(self, eq: _Equation, reverse: bool) -> bool:
+        saved, waiting = dict(self.parent), list(self.waiting)
+        _, left = self.factors(eq.left)
+        _, right = self.factors(eq.right)
+        if reverse:
+            right.reverse()
+        short, long = (left, right) if len(left) <= len(right) else (right, left)
+        if not short:
+            return self.union(eq.left, eq.right)
+        pairs = list(zip(short[:-1], long)) + [(short[-1], Prod(tuple(long[len(short) - 1:])))]
+        if all(self.union(x, y) for x, y in pairs) and self.union(eq.left, eq.right):
             return True
-        if isinstance(a, Prod) and isinstance(b, Prod):
-            return self.union_products(list(a.factors), list(b.factors))
-        if isinstance(a, Prod) or isinstance(b, Prod):
-            ra, rb = self.resolve(a, {}), self.resolve(b, {})
-            return ra == rb
+        self.parent, self.waiting = saved, waiting
         return False
 
-    def union_products(self, left: list, right: list) -> bool:
-        """Products commute: common factors cancel, the rest pair up in order."""
-        for f in list(left):
-            match = next((g for g in right if g is f or (not isinstance(f, DVar)
-                                                         and not isinstance(g, DVar)
-                                                         and f == g)), None)
-            if match is not None:
-                left.remove(f)
-                right.remove(match)
-        if len(left) != len(right):
-            return False
-        return all(self.union(x, y) for x, y in zip(left, right))
-
+    # -- naming --------------------------------------------------------------------------
     def resolve(self, t, names: dict) -> dimmod.Dim:
         t = self.find(t)
         if isinstance(t, Prod):
-            return dimmod.dim_mul(*(self.resolve(f, names) for f in t.factors))
+            return dimmod.dim_mul(*(names.get(f, f"?{f.serial}") if isinstance(f, DVar)
+                                    else f for f in t.factors))
         if isinstance(t, DVar):
             return names.get(t, f"?{t.serial}")
         return t

@@ -22,7 +22,7 @@ from ..ir import Node, Op, build
 from ..ir.shape_rules import matrix_view
 
 __all__ = ["Factor", "Term", "Indexer", "lower", "eliminate_deltas", "to_einsum",
-           "rename", "symmetrize"]
+           "rename", "symmetrize", "unit_directions"]
 
 Index = str | None
 
@@ -79,7 +79,21 @@ def _mul(*groups: list[Term]) -> list[Term]:
 
 
 def _atom(node: Node, idx: tuple[Index, ...]) -> list[Term]:
+    if node.op is Op.FUSE and 1 in node.shape[1:]:
+        return _unit_selection(node, idx)
     return [Term(1.0, [Factor(node, idx)])]
+
+
+def _unit_selection(node: Node, idx: tuple[Index, ...]) -> list[Term]:
+    """A selection tensor ``F[r, a, b]`` with a component of size one (``vec`` of a row
+    vector, ``kron`` with a row or a vector) is a Kronecker delta between ``r`` and the other
+    component, or the number one when both components are of size one: every FUSE factor of
+    a term then has three indices."""
+    _, p, q = node.shape
+    if p == 1 and q == 1:
+        return [Term(1.0)]
+    dim, other = (q, idx[2]) if p == 1 else (p, idx[1])
+    return [Term(1.0, [Factor(build.eye(dim), (idx[0], other))])]
 
 
 def lower(node: Node, idx: tuple[Index, ...], ix: Indexer) -> list[Term]:
@@ -219,11 +233,31 @@ def _einsum(node, idx, ix):
     return _mul(*groups)
 
 
+def unit_directions(n) -> Node:
+    """The (n, n, n, n) tensor ``U[p,q,a,b] = δ_pa δ_qb``: the unit matrices ``e_a e_b'`` as
+    a batch of directions, one per index pair."""
+    return build.einsum(("ac", "bd"), "abcd", (build.eye(n), build.eye(n)))
+
+
+def _frechet(node, idx, ix):
+    """``L_f(X, …, E)_ij = T_ijab E_ab`` with the derivative tensor
+    ``T_ijab = L_f(X, …, e_a e_b')_ij``: a factor of its own, as the Fréchet derivative has
+    no index form (the other directions' per-index axes stay between)."""
+    x, *directions = node.args
+    k = next((k for k, e in enumerate(directions) if ix.depends(e)), None)
+    if ix.depends(x) or k is None or directions[k].rank > 2:
+        raise ValueError("internal: a Fréchet derivative is linear in one plain direction")
+    others = directions[:k] + directions[k + 1:]
+    tensor = build.frechet(node.attrs[0], x, *others, unit_directions(x.shape[0]))
+    a, b = ix.fresh(), ix.fresh()
+    return _mul(_atom(tensor, (*idx, a, b)), lower(directions[k], (a, b), ix))
+
+
 _LOWER = {
     Op.DIFF: _seed, Op.ADD: _add, Op.NEG: _neg, Op.SCALE: _scale, Op.MATMUL: _matmul,
     Op.HADAMARD: _elementwise, Op.DIV: _elementwise, Op.TRANSPOSE: _transpose,
     Op.TRACE: _trace, Op.SUM: _sum, Op.DIAGM: _diagm, Op.DIAGV: _diagv, Op.VEC: _vec,
-    Op.KRON: _kron, Op.EINSUM: _einsum,
+    Op.KRON: _kron, Op.EINSUM: _einsum, Op.FRECHET: _frechet,
 }
 
 
@@ -258,6 +292,8 @@ def eliminate_deltas(term: Term, free: set[str]) -> Term:
                 factors.append(Factor(build.fill(1.0, (f.node.shape[0],)), (new,)))
         elif op is Op.FUSE and (contracted := _contract_fuse(Term(coef, factors), k, free)):
             coef, factors = contracted.coef, list(contracted.factors)
+        elif op is Op.FUSE and (summed := _sum_components(factors, k, free)) is not None:
+            factors = summed
         elif op is Op.FILL:
             value = f.node.attrs[0]
             others = {i for j, g in enumerate(factors) if j != k for i in g.idx}
@@ -312,6 +348,18 @@ def _contract_fuse(term: Term, k: int, free: set) -> Term | None:
     return Term(term.coef, rest + deltas)
 
 
+def _sum_components(factors: list[Factor], k: int, free: set) -> list[Factor] | None:
+    """Σ_ab F[r,a,b] = 1 for every r: a selection whose two component indices are summed and
+    stand nowhere else is a fill of ones over the fused index."""
+    f = factors[k]
+    r, a, b = f.idx
+    if None in f.idx or len({r, a, b}) < 3 or a in free or b in free:
+        return None
+    if any(a in g.idx or b in g.idx for j, g in enumerate(factors) if j != k):
+        return None
+    return factors[:k] + factors[k + 1:] + [Factor(build.fill(1.0, (f.node.shape[0],)), (r,))]
+
+
 def symmetrize(terms: list[Term], a: str, b: str, mode: str) -> list[Term]:
     """Terms of the gradient in the space of symmetric matrices over the index pair (a, b).
 
@@ -330,12 +378,19 @@ def symmetrize(terms: list[Term], a: str, b: str, mode: str) -> list[Term]:
     return out
 
 
+def _labels():
+    """Axis labels for an ``EINSUM`` node: the letters first, then as many other characters
+    as a term needs (code generation maps them to what each library accepts)."""
+    yield from "ijklmnopqrstuvwxyzabcdefghABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    yield from (chr(code) for code in count(0x4E00))
+
+
 def to_einsum(terms: list[Term], out: tuple[Index, ...], shape) -> Node:
     """The terms as a sum of IR ``EINSUM`` nodes with output axes ``out``."""
     nodes = []
     for term in terms:
         letters: dict[Index, str] = {None: "_"}
-        pool = iter("ijklmnopqrstuvwxyzabcdefghABCDEFGHIJKLMNOPQRSTUVWXYZ")
+        pool = _labels()
         for i in out:
             if i not in letters:
                 letters[i] = next(pool)

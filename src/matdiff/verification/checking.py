@@ -15,6 +15,7 @@ import numpy as np
 
 from ..api import derivative, parse
 from ..errors import ArgumentError, MatdiffError, ShapeError
+from ..ir import holding
 from .equations import Side, derivative_prefix, located, read_chain
 from .judging import Truth, describe_derivative, judge
 from .report import Verification
@@ -118,6 +119,7 @@ def _is_equation(claim: str, vars) -> bool:
         return False
 
 
+@holding()
 def verify(expr: str, wrt: str | None = None, claim: str | None = None,
            vars: dict | None = None, layout: str = "numerator",
            symmetric_gradient: str = "projected", order: int = 1,

@@ -34,7 +34,7 @@ class Side:
 
 _MARKUP = re.compile(r"\\(?:begin|end)\s*\{[^{}]*\}|(?<!\\)\\[\[\]]|\$|&|\\(?:nonumber|notag)"
                      r"(?![A-Za-z])")
-_COMMAND = re.compile(r"\\(?:[A-Za-z]+|.)")
+_COMMAND = re.compile(r"\\(?:[A-Za-z]+|.)?", re.DOTALL)  # a lone trailing backslash too
 _DEFINE = re.compile(r":=|\\coloneqq(?![A-Za-z])|\\triangleq(?![A-Za-z])|\\equiv(?![A-Za-z])|"
                      r"\\(?:stackrel|overset)\s*\{[^{}]*\}\s*\{\s*=\s*\}")
 _SEPARATORS = ("\\\\", "\\quad", "\\qquad")

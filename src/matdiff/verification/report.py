@@ -16,6 +16,8 @@ from typing import Any
 
 import numpy as np
 
+from ..api import Derivative
+from ..display import escape_markdown, math_block, preformatted
 from ..errors import MatdiffError
 
 __all__ = ["Verification", "Counterexample", "format_array"]
@@ -156,4 +158,10 @@ class Verification:
         return f"Verification(verdict={self.verdict!r}, diagnosis={self.diagnosis!r})"
 
     def _repr_markdown_(self) -> str:
-        return "```\n" + str(self) + "\n```"
+        """In a notebook: the verdict, the right answer typeset, then the paragraph."""
+        head = f"**{escape_markdown(self.verdict.capitalize())}**"
+        if self.expected is not None and not self.links:
+            what = "the right answer" if isinstance(self.expected, Derivative) else \
+                "the left side"
+            head += f" · {what}: {math_block(self.expected.latex)}"
+        return f"{head}\n\n{preformatted(str(self))}"
