@@ -23,9 +23,10 @@ MAX_TENSOR_ORDER = 8
 """The highest order of tensor a derivative may be (order 2 of a matrix by a matrix is 6)."""
 MAX_TERMS = 4096
 """The most terms the estimate allows a derivative (of any order) before simplification."""
-MAX_SIZE = 1600
+MAX_SIZE = 4000
 """The most nodes the estimate allows a derivative before simplification (the Matrix
-Cookbook's largest is about 600, at order 2)."""
+Cookbook's largest is about 600, at order 2; the gradient of a trace of 40 products with
+X in each, about 3,300)."""
 
 
 def differential_terms(node: Node, var: Node) -> tuple[int, int]:

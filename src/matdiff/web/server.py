@@ -28,6 +28,7 @@ def _bind(host: str, port: int) -> socket.socket:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, port))
+        sock.listen(_MAX_CONNECTIONS)  # connections wait in the backlog until uvicorn serves
     except OSError:
         sock.close()
         raise
