@@ -121,3 +121,20 @@ def test_complex_or_non_numeric_arrays_are_refused_by_evaluate_and_check():
         d.evaluate(**dict(real, A=np.ones((2, 2)) * 1j))
     assert "complex" in info.value.message
     assert d.evaluate(**real).shape == (2, 2)
+
+
+def test_an_expression_nested_to_the_limit_prints_and_evaluates():
+    """199 nested fractions: the printers and code generation walk that deep without a
+    RecursionError (found by the fuzzer)."""
+    text = "\\frac{1}{" * 199 + "x" + "}" * 199
+    e = md.parse(text)
+    assert str(e).count("1/(") == 198 and e.latex.count("\\frac{1}") == 199
+    assert e.evaluate(x=2.0) == pytest.approx(0.5)
+
+
+def test_an_exponent_that_overflows_in_the_second_derivative_is_a_value():
+    """The second derivative of y.^1e308 has an exponent past the float range: it prints as
+    a value (inf or nan), never an OverflowError (found by the fuzzer)."""
+    e = md.parse("-diag(x./y.^1e308)", vars={"x": "matrix", "y": "scalar"})
+    d = md.derivative(e, wrt="y", order=2)
+    assert "inf" in str(d) or "nan" in str(d)

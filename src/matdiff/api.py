@@ -10,7 +10,6 @@ subexpressions named (``.pretty``, ``.pretty_latex``).
 
 from __future__ import annotations
 
-import sys
 from functools import cached_property
 from typing import Any, Callable
 
@@ -20,7 +19,7 @@ from .codegen import compile_function, generate
 from .display import code_span, math_block, result_markdown, shape_text
 from .interop import sympy_node, to_sympy
 from .errors import ArgumentError, DomainError, LimitError, MatdiffError, UnsupportedError
-from .ir import Node, Op, build, holding
+from .ir import Node, Op, build, deep_recursion, holding
 from .ir.reading import Choice
 from .parsing import parse as _parse
 from .printing.index import index_notation
@@ -35,7 +34,6 @@ MAX_ORDER = 8
 MAX_TEXT = 5_000
 """The longest input, in characters (nesting, tensor order and work have their own limits:
 ``MAX_DEPTH`` in shape inference, :mod:`matdiff.calculus.budget`)."""
-_RECURSION = 20_000
 _LAYOUTS = ("numerator", "denominator")
 _SYMMETRIC = ("projected", "cookbook")
 
@@ -365,19 +363,17 @@ def _real_arrays(arrays: dict) -> dict:
 class _deep_enough:
     """Room for the recursion deep expressions need, and a clear error past it."""
 
-    __slots__ = ("text", "limit")
+    __slots__ = ("text", "room")
 
     def __init__(self, text: str):
         self.text = text
 
     def __enter__(self) -> None:
-        self.limit = sys.getrecursionlimit()
-        if self.limit < _RECURSION:
-            sys.setrecursionlimit(_RECURSION)
+        self.room = deep_recursion()
+        self.room.__enter__()
 
     def __exit__(self, kind, error, tb) -> None:
-        if self.limit < _RECURSION:
-            sys.setrecursionlimit(self.limit)
+        self.room.__exit__(kind, error, tb)
         if kind is not None and issubclass(kind, RecursionError):
             raise UnsupportedError("the expression is too deeply nested to differentiate",
                                    self.text) from None

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from ..ir import Node, Op, Prod
+from ..ir import Node, Op, Prod, deep_recursion
 from ..ir.symmetry import is_symmetric
 from ..ir.vocabulary import ATOM, FUNCTIONS, PRODUCT, SUM, UNARY, binding
 from .chains import Chain, ChainPlanner, flatten, is_product
@@ -44,7 +44,8 @@ def generate(root: Node, variables: dict[str, Node], name: str = "derivative",
     too and returned first, sharing every common subexpression (value and gradient).
     """
     roots = (root,) if value is None else (value, root)
-    return _Writer(roots, variables, name, namespace, anchor, sizes).module()
+    with deep_recursion():
+        return _Writer(roots, variables, name, namespace, anchor, sizes).module()
 
 
 class _Writer:

@@ -26,6 +26,7 @@ it).  Imports inside ``ir`` point one way: dims ← ops ← shape_rules ← node
 
 from __future__ import annotations
 
+import sys
 from collections import deque
 from contextlib import contextmanager
 from threading import get_ident
@@ -37,7 +38,8 @@ from .dims import Dim, Shape, dim_mul, shape_str
 from .ops import LEAVES, Op
 from .shape_rules import SHAPE_RULES
 
-__all__ = ["Node", "make", "construct", "leading_number", "holding", "interned_count", "RECENT"]
+__all__ = ["Node", "make", "construct", "leading_number", "holding", "interned_count", "RECENT",
+           "deep_recursion", "RECURSION"]
 
 _INTERNED: dict[tuple, weak_ref] = {}
 """Weak references to the nodes, by op, argument identities, attributes and (for a leaf)
@@ -180,6 +182,25 @@ def holding():
     finally:
         if outermost:
             _KEPT.append(_HELD.pop(thread))
+
+
+RECURSION = 20_000
+"""The recursion limit while a deep expression is walked: the expression language nests 200
+levels, and a walk takes a few Python frames a level."""
+
+
+@contextmanager
+def deep_recursion():
+    """Room for the recursion the walks over a deep expression need (the limit restored
+    after)."""
+    limit = sys.getrecursionlimit()
+    if limit < RECURSION:
+        sys.setrecursionlimit(RECURSION)
+    try:
+        yield
+    finally:
+        if limit < RECURSION:
+            sys.setrecursionlimit(limit)
 
 
 def interned_count() -> int:

@@ -28,7 +28,7 @@ import re
 from decimal import Decimal
 
 from ..errors import UnsupportedError
-from ..ir import Node, Op, build
+from ..ir import Node, Op, build, deep_recursion
 from ..ir.nodes import leading_number
 from ..ir.vocabulary import (ATOM, CALLS, FRECHET_OF, FUNCTIONS, GREEK_LETTERS, INNER, JUXT,
                              POSTFIX, PRODUCT, SUM, UNARY, binding)
@@ -82,7 +82,8 @@ def _parenthesised(text: str) -> str:
 def to_latex(node: Node, frobenius: bool = False) -> str:
     """``node`` in LaTeX.  With ``frobenius``, ``sum(A.*B)`` prints as ``A : B`` (which the
     LaTeX parser also reads)."""
-    return _Printer(frobenius).show(node)
+    with deep_recursion():
+        return _Printer(frobenius).show(node)
 
 
 class _Printer:

@@ -11,7 +11,7 @@ index notation instead (:mod:`.index`).
 
 from __future__ import annotations
 
-from ..ir import Node, Op, build
+from ..ir import Node, Op, build, deep_recursion
 from ..ir.nodes import leading_number
 from ..ir.vocabulary import (ATOM, CALLS, FRECHET_OF, INNER, POSTFIX, POWER, PRODUCT, SUM,
                               UNARY, binding)
@@ -54,7 +54,8 @@ def to_text(node: Node, diff_prefix: str = "d", frobenius: bool = False) -> str:
     ``sum(x.*y)`` of vectors as ``x'*y``), the way derivations write differentials; that form
     is for reading, not for parsing back.
     """
-    return _Printer(diff_prefix, frobenius).show(node)
+    with deep_recursion():
+        return _Printer(diff_prefix, frobenius).show(node)
 
 
 class _Printer:

@@ -105,7 +105,7 @@ def _read(node: Node) -> Monomial:
         return read(node.args[0]).times(below, -1)
     if op is Op.POW and node.args[1].op is Op.CONST and _fits(node.args[0], node):
         p = node.args[1].attrs[0]
-        if p == int(p):
+        if math.isfinite(p) and p == int(p):
             inner = read(node.args[0])
             if inner.coef != 0 or p > 0:
                 return inner.power(p)
