@@ -1,8 +1,9 @@
 """Bounded work and sane numbers at the API: every input answers or refuses fast.
 
 Each limit is a :class:`md.LimitError` naming it (``kind`` "limit"); numbers past a double's
-range are refused where they are written; a division by a written zero is refused rather
-than simplified away; every argument is checked with :class:`md.ArgumentError` before work.
+range are refused where they are written; a division by a written zero, or by one that is
+zero whatever its variables, is refused rather than simplified away; a derivation runs under
+a time bound; every argument is checked with :class:`md.ArgumentError` before work.
 """
 
 from __future__ import annotations
@@ -93,6 +94,54 @@ def test_a_division_by_a_written_zero_is_refused_not_simplified(text):
         md.derivative(text, wrt="x" if "x" in text else "X")
     assert info.value.message == "division by zero"
     assert info.value.position > text.rindex("/")  # the mark is on the divisor
+
+
+@pytest.mark.parametrize("text, operand, message", [
+    ("sum(x)/(a-a)", "a-a", "division by zero"),
+    ("x./(y - 2*y + y)", "y - 2*y + y", "division by zero"),
+    ("x/sum(x - x)", "sum(x - x)", "division by zero"),
+    ("x*(a - a)^(-2)", "a - a", "division by zero"),
+    ("\\frac{x}{b - b}", "b - b", "division by zero"),
+    ("inv(A - A)*x", "A - A", "the inverse of a zero matrix"),
+    ("(A - A)^-1*x", "A - A", "the inverse of a zero matrix"),
+    ("sum(log(x.*0))", "x.*0", "the logarithm of zero"),
+    ("logdet(A - A) + sum(x)", "A - A", "the logarithm of zero")])
+def test_a_divisor_zero_whatever_its_variables_is_refused_with_a_caret(text, operand, message):
+    with pytest.raises(md.UnsupportedError) as info:
+        md.parse(text)
+    assert info.value.message.startswith(message)
+    start = text.rindex(operand)
+    assert info.value.marks == ((start, start + len(operand)),)
+
+
+@pytest.mark.parametrize("text", ["x/(a - b)", "x.^-1", "sum(log(x))", "inv(A - B)*x",
+                                  "x/(a*a - a)", "x./(y.*y - y)"])
+def test_a_divisor_zero_only_at_some_values_is_kept(text):
+    d = md.derivative(text, wrt="x")
+    assert md.check(d) < 1e-5
+
+
+def test_a_derivation_past_its_time_is_refused_naming_the_limit(monkeypatch):
+    chain = "tr(" + "*".join(f"A{i}*X" for i in range(30)) + ")"
+    monkeypatch.setattr(md.api, "MAX_SECONDS", 1e-4)
+    with pytest.raises(md.LimitError) as info:
+        md.derivative(chain, wrt="X")
+    assert "s of work" in info.value.message and info.value.text == chain
+    monkeypatch.undo()
+    assert "A29" in str(md.derivative(chain, wrt="X"))
+
+
+def test_the_time_limit_is_the_threads_own_and_the_earlier_deadline_holds():
+    from matdiff.ir.clock import spend, time_limit
+    with time_limit(1e-4):
+        with time_limit(60):
+            with pytest.raises(md.LimitError):
+                end = time.thread_time() + 0.05
+                while time.thread_time() < end:
+                    spend()
+    end = time.thread_time() + 0.05
+    while time.thread_time() < end:
+        spend()  # no deadline outside: nothing raised
 
 
 def test_numbers_that_underflow_are_not_folded_into_a_division_by_zero():

@@ -13,18 +13,20 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Any, Callable
 
-from .calculus import Derivation, check_budget, derive
+from .calculus import MAX_SECONDS, Derivation, check_budget, derive
 from .steps import Steps
 from .codegen import compile_function, generate
 from .display import code_span, math_block, result_markdown, shape_text
 from .interop import sympy_node, to_sympy
 from .errors import ArgumentError, DomainError, LimitError, MatdiffError, UnsupportedError
 from .ir import Node, Op, build, deep_recursion, holding
+from .ir.clock import time_limit
 from .ir.reading import Choice
 from .parsing import parse as _parse
 from .printing.index import index_notation
 from .printing.latex import latex_name, to_latex
 from .printing.text import in_language, to_text
+from .rewriting import zero_operand
 from .shapes import Typed
 
 __all__ = ["Expression", "Derivative", "parse", "derivative", "check", "from_sympy", "MAX_ORDER",
@@ -393,7 +395,28 @@ def parse(expr: str | Expression, vars: dict | None = None) -> Expression:
         raise LimitError(f"the expression is {len(expr)} characters long, above the limit of "
                          f"{MAX_TEXT}")
     with _deep_enough(expr), holding():
-        return Expression(_parse(expr, vars))
+        e = Expression(_parse(expr, vars))
+        _refuse_zero_operand(e)
+        return e
+
+
+_ZERO_OPERAND = {
+    "divisor": "division by zero: this divisor is zero whatever the values of its variables",
+    "inverse": "the inverse of a zero matrix: this matrix is zero whatever the values of its "
+               "variables",
+    "logarithm": "the logarithm of zero: this argument is zero whatever the values of its "
+                 "variables",
+}
+
+
+def _refuse_zero_operand(e: Expression) -> None:
+    """A divisor (an inverse, a logarithm's argument) that simplifies to zero is refused
+    with a caret under it: the expression has no value (:func:`rewriting.zero_operand`)."""
+    found = zero_operand(e.node)
+    if found is not None:
+        operand, role = found
+        span = e.typed.node_spans.get(id(operand), operand.span)
+        raise UnsupportedError(_ZERO_OPERAND[role], e.text, (span,))
 
 
 def derivative(expr: str | Expression, wrt: str | None = None, vars: dict | None = None,
@@ -422,10 +445,14 @@ def derivative(expr: str | Expression, wrt: str | None = None, vars: dict | None
     e = parse(expr, vars)
     text = e.text
     wrt = _choose_wrt(e, wrt)
-    check_budget(e.node, e.variables_nodes[wrt], order, text)
     with _deep_enough(text), holding():
-        record = derive(e.node, e.variables_nodes[wrt], order, layout=layout,
-                        symmetric_gradient=symmetric_gradient)
+        check_budget(e.node, e.variables_nodes[wrt], order, text, e.typed.node_spans)
+        try:
+            with time_limit(MAX_SECONDS):
+                record = derive(e.node, e.variables_nodes[wrt], order, layout=layout,
+                                symmetric_gradient=symmetric_gradient)
+        except LimitError as error:
+            raise error.with_text(text) from None
         return Derivative(e, wrt, record)
 
 

@@ -12,7 +12,8 @@ parsed (sometimes with its names declared by kind), differentiated by one of its
 
 Asserted: every exception is a :class:`md.MatdiffError`, and no case uses more than
 :data:`LIMIT_S` seconds of CPU (process time, so a loaded machine does not fail the test).
-The default run has :data:`CASES` cases; ``MATDIFF_LONG=1`` runs a million.
+The default run has :data:`CASES` cases; ``MATDIFF_LONG=1`` runs a million, in shards of
+:data:`SHARD` over every core (``pytest -s`` shows the count as shards end).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import ast
 import os
 import random
 import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 import pytest
@@ -28,6 +30,8 @@ import pytest
 import matdiff as md
 
 CASES = 1_000_000 if os.environ.get("MATDIFF_LONG") == "1" else 2_000
+SHARD = 10_000
+"""Cases per process in the long run (each shard has its own seed)."""
 LIMIT_S = 1.0
 _COOKBOOK = Path(__file__).resolve().parent.parent / "calculus" / "test_cookbook.py"
 
@@ -119,12 +123,13 @@ def _run(text: str, rng: random.Random) -> None:
     str(d), d.latex
 
 
-def test_fuzzed_inputs_give_only_matdiff_errors_and_finish_quickly():
+def _campaign(shard: int, cases: int) -> tuple[list, list]:
+    """``cases`` fuzzed cases from the seed of ``shard``: the unexpected errors and the slow
+    cases, each with its input."""
     seeds = _seeds()
-    assert len(seeds) > 50
-    rng = random.Random(20261202)
+    rng = random.Random(20261202 + 7919 * shard)
     unexpected, slow = [], []
-    for _ in range(CASES):
+    for _ in range(cases):
         text = rng.choice(seeds)
         for _ in range(rng.choice([1, 1, 2, 3])):
             text = _mutate(rng, text, seeds)
@@ -138,6 +143,23 @@ def test_fuzzed_inputs_give_only_matdiff_errors_and_finish_quickly():
         spent = time.process_time() - start
         if spent > LIMIT_S:
             slow.append((text, round(spent, 2)))
+    return unexpected, slow
+
+
+def test_fuzzed_inputs_give_only_matdiff_errors_and_finish_quickly():
+    assert len(_seeds()) > 50
+    if CASES <= SHARD:
+        unexpected, slow = _campaign(0, CASES)
+    else:  # the long run: shards over every core, each reported as it ends
+        unexpected, slow = [], []
+        with ProcessPoolExecutor(os.cpu_count() or 1) as pool:
+            shards = [pool.submit(_campaign, shard, SHARD) for shard in range(CASES // SHARD)]
+            for done, shard in enumerate(as_completed(shards), 1):
+                more_unexpected, more_slow = shard.result()
+                unexpected += more_unexpected
+                slow += more_slow
+                print(f"fuzz: {done * SHARD} cases, {len(unexpected)} unexpected, "
+                      f"{len(slow)} slow", flush=True)
     assert not unexpected, unexpected[:10]
     assert not slow, slow[:10]
 

@@ -1,7 +1,7 @@
 """Imports inside the IR point one way, so no module of it needs another that needs it back.
 
-The order: dims ← ops ← shape_rules ← nodes ← symmetry ← build, with the syntax tree, the reading and
-the vocabulary beside them; a module may import only modules before it.
+The order: clock ← dims ← ops ← shape_rules ← nodes ← symmetry ← build, with the syntax tree,
+the reading and the vocabulary beside them; a module may import only modules before it.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 IR = Path(__import__("matdiff.ir").ir.__file__).parent
-ORDER = ["dims", "ops", "reading", "syntax", "vocabulary", "shape_rules", "nodes", "symmetry",
-         "build", "__init__"]
+ORDER = ["clock", "dims", "ops", "reading", "syntax", "vocabulary", "shape_rules", "nodes",
+         "symmetry", "build", "__init__"]
 
 
 def _ir_imports(path: Path) -> set[str]:

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import sys
 from collections import deque
-from contextlib import contextmanager
+from functools import wraps
 from threading import get_ident
 from typing import Any
 from weakref import ref as weak_ref
@@ -167,21 +167,34 @@ def _intern(key: tuple, node: Node) -> Node:
     return node
 
 
-@contextmanager
-def holding():
+class holding:
     """Keep every node made inside alive until the outermost ``holding`` ends (nested ones
     add to it), and through the next :data:`RECENT` outermost ones: a derivation's
     intermediate forms are then made once, a memo keyed by ``id`` cannot meet a dead node's
-    reused id, and a derivation repeated soon after finds its nodes (and their facts)."""
-    thread = get_ident()
-    outermost = thread not in _HELD
-    if outermost:
-        _HELD[thread] = []
-    try:
-        yield
-    finally:
-        if outermost:
-            _KEPT.append(_HELD.pop(thread))
+    reused id, and a derivation repeated soon after finds its nodes (and their facts).
+    A context manager, or a decorator (``@holding()``: each call held).  A class rather
+    than a generator: every derivation enters it several times."""
+
+    __slots__ = ("thread",)
+
+    def __enter__(self) -> None:
+        thread = get_ident()
+        if thread in _HELD:
+            self.thread = None
+        else:
+            self.thread = thread
+            _HELD[thread] = []
+
+    def __exit__(self, *exc) -> None:
+        if self.thread is not None:
+            _KEPT.append(_HELD.pop(self.thread))
+
+    def __call__(self, fn):
+        @wraps(fn)
+        def held(*args, **kwargs):
+            with holding():
+                return fn(*args, **kwargs)
+        return held
 
 
 RECURSION = 20_000
@@ -189,18 +202,20 @@ RECURSION = 20_000
 levels, and a walk takes a few Python frames a level."""
 
 
-@contextmanager
-def deep_recursion():
+class deep_recursion:
     """Room for the recursion the walks over a deep expression need (the limit restored
-    after)."""
-    limit = sys.getrecursionlimit()
-    if limit < RECURSION:
-        sys.setrecursionlimit(RECURSION)
-    try:
-        yield
-    finally:
-        if limit < RECURSION:
-            sys.setrecursionlimit(limit)
+    after); a context manager."""
+
+    __slots__ = ("limit",)
+
+    def __enter__(self) -> None:
+        self.limit = sys.getrecursionlimit()
+        if self.limit < RECURSION:
+            sys.setrecursionlimit(RECURSION)
+
+    def __exit__(self, *exc) -> None:
+        if self.limit < RECURSION:
+            sys.setrecursionlimit(self.limit)
 
 
 def interned_count() -> int:

@@ -68,6 +68,7 @@ def _as_given(typed: Typed, pasted: Pasted) -> Typed:
     """``typed`` quoting the text as given: its spans and readings mapped there."""
     typed.text = pasted.original
     typed.spans = {name: pasted.span(span) for name, span in typed.spans.items()}
+    typed.node_spans = {key: pasted.span(span) for key, span in typed.node_spans.items()}
     typed.reading = (*pasted.notes, *map(pasted.choice, typed.reading))
     return typed
 

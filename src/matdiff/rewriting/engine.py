@@ -13,7 +13,8 @@ when it is cheaper than the node, so alternatives that undo each other cannot lo
 :func:`rewrite` runs a rule set bottom-up to a fixed point (exhaustively): children first,
 then the steps at the node, again on whatever a step produced, until none applies.  Every
 application costs one unit of the budget; when the budget is spent the expression is
-returned as far as it got — still equal to the input, only less simple.  Each application is
+returned as far as it got — still equal to the input, only less simple.  Each visit of a
+node is a step of work for the time bound of :mod:`matdiff.ir.clock`.  Each application is
 recorded as ``(rule name, before, after)``, which is what the step-by-step derivation prints.
 """
 
@@ -24,6 +25,7 @@ from functools import cached_property
 from typing import Callable
 
 from ..ir import Node, Op
+from ..ir.clock import spend
 from .patterns import Pat, instantiate, matcher
 
 __all__ = ["Rule", "Minimize", "RuleSet", "Trace", "minimize", "rewrite"]
@@ -173,6 +175,7 @@ def rewrite(node: Node, rules: RuleSet, trace: Trace | None = None) -> Node:
         done = memo.get(key)
         if done is not None:
             return done
+        spend()
         current = n.rebuild(tuple([visit(a, depth) for a in n.args])) if n.args else n
         while trace.budget > 0:
             for fire in by_op.get(current.op, ()):

@@ -68,6 +68,9 @@ class Typed:
     wrt: str | None = None
     spans: dict[str, tuple[int, int]] = field(default_factory=dict)
     reading: tuple[Choice, ...] = ()
+    node_spans: dict[int, tuple[int, int]] = field(default_factory=dict)
+    """Where each node of ``node`` first stands in ``text``, by the node's id (an interned
+    node's own span may come from another input)."""
 
 
 class _Site:
@@ -441,11 +444,16 @@ class _Inference:
             if op is Op.CONST:
                 return build.const(t.attrs[0], span=t.span)
             if op is Op.EYE or op is Op.FILL:
-                return build.construct(op, (), t.attrs, span=t.span, leaf_shape=shape_of(t))
-            return build.construct(op, tuple([make(a) for a in t.args]), t.attrs, t.span)
+                node = build.construct(op, (), t.attrs, span=t.span, leaf_shape=shape_of(t))
+            else:
+                node = build.construct(op, tuple([make(a) for a in t.args]), t.attrs, t.span)
+            node_spans.setdefault(id(node), t.span)
+            return node
 
+        node_spans: dict[int, tuple[int, int]] = {}
         node = make(root)
-        return Typed(node, self.text, variables, self.order, None, self.var_spans)
+        return Typed(node, self.text, variables, self.order, None, self.var_spans,
+                     node_spans=node_spans)
 
 
 def _negate_leading_number(t: _T) -> _T:
