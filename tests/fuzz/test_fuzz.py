@@ -159,7 +159,7 @@ def test_fuzzed_inputs_give_only_matdiff_errors_and_finish_quickly():
                 unexpected += more_unexpected
                 slow += more_slow
                 print(f"fuzz: {done * SHARD} cases, {len(unexpected)} unexpected, "
-                      f"{len(slow)} slow", flush=True)
+                      f"{len(slow)} slow", *more_unexpected, *more_slow, sep="\n", flush=True)
     assert not unexpected, unexpected[:10]
     assert not slow, slow[:10]
 

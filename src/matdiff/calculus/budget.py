@@ -29,9 +29,10 @@ MAX_SIZE = 4000
 """The most nodes the estimate allows a derivative before simplification (the Matrix
 Cookbook's largest is about 600, at order 2; the gradient of a trace of 40 products with
 X in each, about 3,300)."""
-MAX_SECONDS = 0.75
+MAX_SECONDS = 0.5
 """The most CPU time a derivation may take (:mod:`matdiff.ir.clock`): the size estimate
-cannot tell every slow simplification from a quick one of the same size."""
+cannot tell every slow simplification from a quick one of the same size.  Half the second
+that reading, deriving and printing an input may take in all (the fuzzer's bound)."""
 
 
 def differential_terms(node: Node, var: Node) -> tuple[int, int]:

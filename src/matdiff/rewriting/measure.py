@@ -15,7 +15,8 @@ from __future__ import annotations
 from ..ir import Node, Op
 from ..ir.symmetry import is_symmetric
 
-__all__ = ["cost", "score", "text_order", "is_symmetric", "is_zero", "chain", "open_chain"]
+__all__ = ["cost", "score", "text_order", "is_symmetric", "is_zero", "chain", "open_chain",
+           "power_of", "ChainSummary", "chain_summary"]
 
 def cost(node: Node) -> int:
     facts = node.facts
@@ -87,6 +88,56 @@ def chain(node: Node) -> list[Node]:
     if got is None:
         got = facts["chain"] = tuple(chain(node.args[0]) + chain(node.args[1]))
     return list(got)
+
+
+def power_of(f: Node) -> tuple[Node, int]:
+    """A chain factor as base and integer exponent: inv(A)^2 is (A, -2)."""
+    if f.op is Op.MATPOW:
+        base, k = power_of(f.args[0])
+        return base, k * f.attrs[0]
+    if f.op is Op.INV and not f.is_scalar:
+        base, k = power_of(f.args[0])
+        return base, -k
+    return f, 1
+
+
+class ChainSummary:
+    """What the rules over a whole product chain ask of it first, so that a long chain with
+    nothing for them costs no walk: how many factors are transposes, whether one is a
+    constant fill (or its transpose), whether two neighbours are powers of one base, whether
+    a factor is the inverse of a product; and the bases at its ends.  Built from the
+    summaries of a product's two sides, so each prefix of a chain costs one step."""
+
+    __slots__ = ("transposes", "fills", "neighbours", "inverted_products", "first", "last")
+
+    def __init__(self, transposes: int, fills: bool, neighbours: bool,
+                 inverted_products: bool, first: Node, last: Node):
+        self.transposes, self.fills, self.neighbours = transposes, fills, neighbours
+        self.inverted_products, self.first, self.last = inverted_products, first, last
+
+
+def chain_summary(node: Node) -> ChainSummary:
+    """The :class:`ChainSummary` of ``node``'s chain (kept in its facts)."""
+    facts = node.facts
+    if facts is None:
+        facts = node.facts = {}
+    got = facts.get("chain summary")
+    if got is not None:
+        return got
+    if node.op is Op.MATMUL:
+        a, b = chain_summary(node.args[0]), chain_summary(node.args[1])
+        got = ChainSummary(a.transposes + b.transposes, a.fills or b.fills,
+                           a.neighbours or b.neighbours or a.last is b.first,
+                           a.inverted_products or b.inverted_products, a.first, b.last)
+    else:
+        op = node.op
+        inner = node.args[0].op if node.args else None
+        base = power_of(node)[0]
+        got = ChainSummary(int(op is Op.TRANSPOSE),
+                           op is Op.FILL or (op is Op.TRANSPOSE and inner is Op.FILL), False,
+                           op is Op.INV and inner is Op.MATMUL, base, base)
+    facts["chain summary"] = got
+    return got
 
 
 def open_chain(node: Node, flip=None) -> list[Node]:

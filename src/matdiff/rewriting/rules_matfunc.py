@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from ..ir import Node, Op, build
 from .engine import Rule, RuleSet
-from .measure import chain, is_symmetric
+from .measure import chain, chain_summary, is_symmetric
 from .patterns import Det, Hole, Of, Pat, Tr
 
 __all__ = ["MATRIX_FUNCTIONS", "slope", "commutes", "frechet_form"]
@@ -138,6 +138,8 @@ def _of_transpose(b) -> Node | None:
 
 def _square_roots(b) -> Node | None:
     """sqrtm(X)*sqrtm(X) = X, inside a product too."""
+    if not chain_summary(b["node"]).neighbours:
+        return None
     factors = chain(b["node"])
     for k in range(len(factors) - 1):
         f = factors[k]

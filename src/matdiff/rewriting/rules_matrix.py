@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from ..ir import Node, Op, build
 from .engine import Rule, RuleSet
-from .measure import chain, is_symmetric, open_chain
+from .measure import chain, chain_summary, is_symmetric, open_chain, power_of
 from .patterns import (
     Add, Apply, Det, Div, Had, Hole, Inv, Logdet, MatPow, Mul, Of, Pat, Rest, T, Tr,
 )
@@ -67,6 +67,8 @@ def _pull_transpose(b) -> list[Node]:
     """C'*B'*A' = (A*B*C)', of the whole chain or of a run of factors at either end of it
     (``u*v'*(X^2)' = u*(X^2*v)'``)."""
     node = b["node"]
+    if chain_summary(node).transposes < 2:
+        return []
     factors = chain(node)
 
     def worth(run: list[Node]) -> bool:
@@ -148,17 +150,6 @@ def _sum_of_diagonals(b) -> Node | None:
     return build.add(merged, *rest)
 
 
-def _power_of(f: Node) -> tuple[Node, int]:
-    """A chain factor as base and integer exponent: inv(A)^2 is (A, -2)."""
-    if f.op is Op.MATPOW:
-        base, k = _power_of(f.args[0])
-        return base, k * f.attrs[0]
-    if f.op is Op.INV and not f.is_scalar:
-        base, k = _power_of(f.args[0])
-        return base, -k
-    return f, 1
-
-
 def _with_power(base: Node, k: int) -> Node | None:
     if k == 0:
         return None
@@ -174,7 +165,7 @@ def _with_power(base: Node, k: int) -> Node | None:
 def _merge_powers(factors: list[Node]) -> list[Node]:
     merged: list[tuple[Node, int]] = []
     for f in factors:
-        base, k = _power_of(f)
+        base, k = power_of(f)
         if merged and merged[-1][0] is base and base.rank == 2:
             merged[-1] = (base, merged[-1][1] + k)
             if merged[-1][1] == 0:
@@ -201,9 +192,12 @@ def _combined_powers(b) -> list[Node]:
     """A*A = A^2, A^2*inv(A) = A, inv(A*B)*A = inv(B): powers of one base in a row combine
     (inverses of products expanded, or not)."""
     node = b["node"]
+    summary = chain_summary(node)
+    if not (summary.neighbours or summary.inverted_products):
+        return []
     factors = chain(node)
     expanded = _expand_inverses(factors)
-    bases = [_power_of(f)[0] for f in expanded]
+    bases = [power_of(f)[0] for f in expanded]
     if len(expanded) == len(factors) and all(a is not b for a, b in zip(bases, bases[1:])):
         return []
     out = []
@@ -216,6 +210,8 @@ def _combined_powers(b) -> list[Node]:
 
 def _outer_ones(b) -> Node | None:
     """vector(1)*vector(1)' = matrix(1), inside a product too."""
+    if not chain_summary(b["node"]).fills:
+        return None
     factors = chain(b["node"])
     for k in range(len(factors) - 1):
         a, b = factors[k], factors[k + 1]
