@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 
-from ..ir import Op, build
+from ..ir import Node, Op, build
 from .engine import Rule, RuleSet
 from .measure import is_zero
 from .patterns import (
@@ -70,6 +70,13 @@ Z = Hole("Z", is_zero)
 
 def _ones_vector(node) -> bool:
     return node.op is Op.FILL and node.rank == 1 and node.attrs[0] == 1.0
+
+
+def _transposed_fill(b) -> Node:
+    """A constant matrix transposed is a constant array of the transposed shape (a row's is
+    a vector; a vector's transpose stays one, the form the rules on ones read)."""
+    p, q = b["F"].shape
+    return build.fill(b["F"].attrs[0], (q,) if p == 1 else (q, p))
 
 
 ONES = Hole("one", lambda n: n.op is Op.FILL and n.attrs[0] == 1.0)
@@ -183,6 +190,8 @@ IDENTITIES = RuleSet("identities", (
     Rule("negated constant array", Neg(FILL), lambda b: build.fill(-b["F"].attrs[0],
                                                                     b["F"].shape),
          example="x + -vector(2)"),
+    Rule("transpose of a constant matrix", T(Hole("F", lambda n: n.op is Op.FILL and n.rank == 2)),
+         _transposed_fill, example="A + matrix(2)'"),
     Rule("diagonal of a constant matrix", DiagV(FILL),
          lambda b: build.fill(b["F"].attrs[0], b["F"].shape[:1]), example="x + diag(matrix(2))"),
     Rule("diagonal matrix of a constant vector", DiagM(FILL),
