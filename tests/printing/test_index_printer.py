@@ -70,3 +70,15 @@ def test_tidying_leaves_the_values_alone():
     d = md.derivative("X + X", wrt="X", vars={"X": (2, 2)})
     expected = 2 * np.einsum("ik,jl->ijkl", np.eye(2), np.eye(2))
     assert np.array_equal(d.evaluate(X=np.ones((2, 2))), expected)
+
+
+def test_a_factor_shared_by_every_term_is_printed_once(monkeypatch):
+    from matdiff.printing import text
+    scalar = " + ".join(["(u'*S*v)"] * 40)
+    d = md.derivative(f"A^16*({scalar})", wrt="A")
+    printed = []
+    monkeypatch.setitem(text._SHOW, md.ir.Op.VAR,
+                        lambda printer, node: printed.append(node) or node.attrs[0])
+    shown = str(d)
+    assert shown.count("u'*S*v") == 16 * 40  # every term has the whole factor
+    assert len(printed) <= 4 * 16  # yet each variable is printed about once per distinct node

@@ -49,7 +49,16 @@ def _per_index(node: Node, idx: list[str], latex: bool) -> str:
     return f"{row.name}({args})_{''.join(first)}"
 
 
-def _factor_latex(node: Node, idx: list[str]) -> str:
+def _shown(node: Node, latex: bool, texts: dict[int, str]) -> str:
+    """``node`` as LaTeX or text, printed once per index notation (``texts``): a factor
+    shared by many terms is one node."""
+    text = texts.get(id(node))
+    if text is None:
+        text = texts[id(node)] = to_latex(node) if latex else to_text(node)
+    return text
+
+
+def _factor_latex(node: Node, idx: list[str], texts: dict[int, str]) -> str:
     sub = "_{" + "".join(idx) + "}" if idx else ""
     if node.op is Op.EYE:
         return "\\delta" + sub
@@ -60,7 +69,7 @@ def _factor_latex(node: Node, idx: list[str]) -> str:
     if node.op is Op.FRECHET and node.rank > 2:
         return _per_index(node, idx, True)
     try:
-        text = to_latex(node)
+        text = _shown(node, True, texts)
     except UnsupportedError:
         text = "T"
     if node.op not in (Op.VAR, Op.CONST):
@@ -68,9 +77,11 @@ def _factor_latex(node: Node, idx: list[str]) -> str:
     return text + sub
 
 
-def _factor_text(node: Node, idx: list[str], latex: bool = False) -> str:
+def _factor_text(node: Node, idx: list[str], latex: bool = False,
+                 texts: dict[int, str] | None = None) -> str:
+    texts = {} if texts is None else texts
     if latex:
-        return _factor_latex(node, idx)
+        return _factor_latex(node, idx, texts)
     sub = "".join(idx)
     if node.op is Op.EYE:
         return f"δ_{sub}"
@@ -81,7 +92,7 @@ def _factor_text(node: Node, idx: list[str], latex: bool = False) -> str:
     if node.op is Op.FRECHET and node.rank > 2:
         return _per_index(node, idx, False)
     try:
-        text = to_text(node)
+        text = _shown(node, False, texts)
     except NotInLanguage:
         text = "T"
     if not (node.op is Op.VAR or node.op is Op.CONST):
@@ -89,8 +100,10 @@ def _factor_text(node: Node, idx: list[str], latex: bool = False) -> str:
     return f"{text}_{sub}" if sub else text
 
 
-def term_text(term: Term, names: dict, latex: bool = False) -> str:
-    """One term: coefficient, then its factors with their indices."""
+def term_text(term: Term, names: dict, latex: bool = False,
+              texts: dict[int, str] | None = None) -> str:
+    """One term: coefficient, then its factors with their indices (``texts``: the factors
+    printed so far, by node id)."""
     local = dict(names)
     summed = iter(_SUMMED)
     parts = []
@@ -102,7 +115,7 @@ def term_text(term: Term, names: dict, latex: bool = False) -> str:
             if i not in local:
                 local[i] = next(summed, None) or f"s{len(local)}"
             idx.append(local[i])
-        parts.append(_factor_text(f.node, idx, latex))
+        parts.append(_factor_text(f.node, idx, latex, texts))
     body = " ".join(parts)
     coef = term.coef
     number = latex_number if latex else number_text
@@ -125,8 +138,9 @@ def index_notation(terms: list[Term], out: tuple, lhs: str | None,
     terms = tidy(terms, out)
     names = _letters(out)
     text = "" if terms else "0"
+    texts: dict[int, str] = {}
     for k, t in enumerate(terms):
-        piece = term_text(t, names, latex)
+        piece = term_text(t, names, latex, texts)
         if k and piece.startswith("-"):
             text += " - " + piece[1:]
         else:

@@ -59,14 +59,23 @@ def to_text(node: Node, diff_prefix: str = "d", frobenius: bool = False) -> str:
 
 
 class _Printer:
+    """Prints one expression; a subexpression that occurs several times (one node: the IR is
+    a DAG) is printed once and its text reused."""
+
     def __init__(self, diff_prefix: str, frobenius: bool = False):
         self.diff_prefix, self.frobenius = diff_prefix, frobenius
+        self.shown: dict[int, str] = {}
 
     def show(self, node: Node) -> str:
-        if self.frobenius and node.op is Op.SUM and node.args[0].op is Op.HADAMARD:
-            a, b = node.args[0].args
-            return f"{self.wrap(a, PRODUCT)} : {self.wrap(b, PRODUCT)}"
-        return _SHOW[node.op](self, node)
+        text = self.shown.get(id(node))
+        if text is None:
+            if self.frobenius and node.op is Op.SUM and node.args[0].op is Op.HADAMARD:
+                a, b = node.args[0].args
+                text = f"{self.wrap(a, PRODUCT)} : {self.wrap(b, PRODUCT)}"
+            else:
+                text = _SHOW[node.op](self, node)
+            self.shown[id(node)] = text
+        return text
 
     def level(self, node: Node) -> int:
         if self.frobenius and node.op is Op.SUM and node.args[0].op is Op.HADAMARD:

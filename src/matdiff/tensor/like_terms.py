@@ -62,9 +62,12 @@ def _number(node: Node) -> float | None:
     rule = _ARITHMETIC.get(node.op)
     if rule is None:
         return None
-    values = [_number(a) for a in node.args]
-    if None in values:
-        return None
+    values = []
+    for a in node.args:  # the first argument that is no number ends the walk
+        value = _number(a)
+        if value is None:
+            return None
+        values.append(value)
     try:
         value = rule(values)
     except (ZeroDivisionError, OverflowError):
