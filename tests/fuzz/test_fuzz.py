@@ -171,3 +171,18 @@ def test_deep_nesting_is_a_matdiff_error_not_a_recursion_error(text):
     with pytest.raises(md.MatdiffError) as info:
         md.derivative(text, wrt="x")
     assert "nested too deeply" in info.value.message or "characters long" in info.value.message
+
+
+@pytest.mark.parametrize("text", [
+    "-0*(" + "*".join(["(kron(eye, y'))"] * 38) + ")",  # delta contraction over 76 selections
+    "A^64*(" + "+".join(["(" + "+".join(["(u'*S*v)"] * 16) + ")"] * 30) + ")",  # printed 64×
+])
+def test_inputs_the_long_run_found_slow_finish_within_the_bound(text):
+    for name in md.parse(text).variables:
+        start = time.process_time()
+        try:
+            d = md.derivative(text, wrt=name)
+            str(d), d.latex
+        except md.MatdiffError:
+            pass
+        assert time.process_time() - start < LIMIT_S, name

@@ -23,6 +23,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from ..ir import Node, Op, build
+from ..ir.clock import spend
 from .index_form import Factor
 
 __all__ = ["NoMatrixForm", "occurrences", "merge_hadamard", "spread_diagonals",
@@ -46,6 +47,7 @@ def merge_hadamard(factors, free):
     """Factors over the same indices merge when one of them is crowded (three places)."""
     merged = len(factors) > 1
     while merged:
+        spend()
         merged = False
         occ = occurrences(factors, free)
         for a in range(len(factors)):
@@ -71,6 +73,7 @@ def spread_diagonals(factors, free):
     chains between the same indices merged, a crowded vector made a diagonal matrix."""
     serial = 0
     while True:
+        spend()
         occ = occurrences(factors, free)
         crowded = [f for f in factors if len(f.idx) == 1 and occ[f.idx[0]] > 2]
         if not crowded:

@@ -19,6 +19,7 @@ from itertools import count
 from typing import NamedTuple
 
 from ..ir import Node, Op, build
+from ..ir.clock import spend
 from ..ir.shape_rules import matrix_view
 
 __all__ = ["Factor", "Term", "Indexer", "lower", "eliminate_deltas", "to_einsum",
@@ -272,10 +273,12 @@ def rename(term: Term, old: Index, new: Index) -> Term:
 def eliminate_deltas(term: Term, free: set[str]) -> Term:
     """Contract Kronecker deltas and constant fills away where an index allows it.
 
-    The factors are scanned in order and the scan starts again after every contraction."""
+    The factors are scanned in order and the scan starts again after every contraction
+    (each step is work for the time bound, :mod:`matdiff.ir.clock`)."""
     coef, factors = term.coef, list(term.factors)
     changed, k = False, 0
     while k < len(factors):
+        spend()
         f = factors[k]
         op = f.node.op
         if op is Op.EYE and f.idx[0] != f.idx[1]:
