@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from ..errors import LimitError
+from ..errors import LimitError, ShapeError
 from ..ir import dims as dimmod
 
 __all__ = ["DVar", "Prod", "Solver", "MAX_FACTORS"]
@@ -208,7 +208,10 @@ class Solver:
         while self.waiting:
             eq = self.waiting.pop(0)
             if not (self._pair(eq, reverse=False) or self._pair(eq, reverse=True)):
-                eq.fail()
+                if eq.fail is not None:
+                    eq.fail()
+                raise ShapeError("no sizes make these products of dimensions equal: "
+                                 f"{self.find(eq.left)} and {self.find(eq.right)}")
 
     def _pair(self, eq: _Equation, reverse: bool) -> bool:
         saved, waiting = dict(self.parent), list(self.waiting)
@@ -217,13 +220,19 @@ class Solver:
         if reverse:
             right.reverse()
         short, long = (left, right) if len(left) <= len(right) else (right, left)
-        if not short:
-            return self.union(eq.left, eq.right)
+        if not short:  # a number on one side: only a single unknown on the other is solved
+            return self._holds(eq)
         pairs = list(zip(short[:-1], long)) + [(short[-1], Prod(tuple(long[len(short) - 1:])))]
-        if all(self.union(x, y) for x, y in pairs) and self.union(eq.left, eq.right):
+        if all(self.union(x, y) for x, y in pairs) and self._holds(eq):
             return True
         self.parent, self.waiting = saved, waiting
         return False
+
+    def _holds(self, eq: _Equation) -> bool:
+        """Whether ``eq`` now holds (a pairing that leaves it waiting solved nothing: taking
+        it as solved would put it back in the queue for ever)."""
+        state = self._equate(eq.left, eq.right)
+        return state == "holds" or (state == "bound" and self._recheck())
 
     # -- naming --------------------------------------------------------------------------
     def resolve(self, t, names: dict) -> dimmod.Dim:
