@@ -44,25 +44,31 @@ def simplify(node: Node, trace: Trace | None = None, rules: RuleSet = SIMPLIFY) 
 
 
 ZERO_SECONDS = 0.05
-"""The CPU time :func:`zero_operand` may spend simplifying one operand (past it, the operand
-is taken as possibly non-zero: a check before the work must not become the work)."""
+"""The CPU time :func:`zero_operand` may spend simplifying operands, all of them together
+(past it, the rest are taken as possibly non-zero: a check before the work must not become
+the work)."""
 
 
 def zero_operand(node: Node) -> tuple[Node, str] | None:
     """The first operand in ``node`` that is zero whatever the variables and must not be —
     a divisor, a base with a negative exponent, an inverted matrix, a logarithm's argument —
-    with what it is (``"divisor"``, ``"inverse"``, ``"logarithm"``); None if there is none."""
+    with what it is (``"divisor"``, ``"inverse"``, ``"logarithm"``); None if there is none
+    (or none found within :data:`ZERO_SECONDS`)."""
     seen: set[int] = set()
     todo = [node]
-    while todo:
-        n = todo.pop()
-        if id(n) in seen:
-            continue
-        seen.add(id(n))
-        todo.extend(n.args)
-        for operand, role in _guarded(n):
-            if _vanishes(operand):
-                return operand, role
+    try:
+        with time_limit(ZERO_SECONDS):
+            while todo:
+                n = todo.pop()
+                if id(n) in seen:
+                    continue
+                seen.add(id(n))
+                todo.extend(n.args)
+                for operand, role in _guarded(n):
+                    if _vanishes(operand):
+                        return operand, role
+    except LimitError:
+        pass
     return None
 
 
@@ -83,10 +89,4 @@ def _guarded(n: Node) -> tuple[tuple[Node, str], ...]:
 
 
 def _vanishes(operand: Node) -> bool:
-    if operand.op in LEAVES:
-        return is_zero(operand)
-    try:
-        with time_limit(ZERO_SECONDS):
-            return is_zero(simplify(operand))
-    except LimitError:
-        return False
+    return is_zero(operand if operand.op in LEAVES else simplify(operand))
